@@ -1,0 +1,366 @@
+"""GST on a sale: place of supply, CGST+SGST or IGST per line, cess, totals, round-off.
+
+The one place tax is computed (GST_RULES §2). Every renderer reads the result.
+Rounding points, all half-up to the paisa:
+- line value = qty × unit price; tax-inclusive: taxable = value × 100 / (100 + rate + cess);
+- per line CGST = SGST = taxable × rate / 200, or IGST = taxable × rate / 100,
+  cess = taxable × cess rate / 100;
+- invoice totals are sums of rounded lines; optional round-off to the rupee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from loyalty_gst import redemption
+from loyalty_gst.errors import InvalidInput, Problem
+from loyalty_gst.models import (
+    Category,
+    DocRef,
+    LoyaltyApplied,
+    ReturnLine,
+    Sale,
+    SaleLine,
+    Supply,
+    TaxedInvoice,
+    TaxedLine,
+    Totals,
+)
+from loyalty_gst.money import HUNDRED, ZERO, paise, rupees, whole
+from loyalty_gst.states import OTHER_COUNTRIES
+
+# The IRP's master set of GST rates (slabs 0, 0.25, 1.5, 3, 5, 18, 40 from 22 Sep 2025;
+# 12 and 28 remain valid for older documents and their notes).
+RATES = frozenset(
+    Decimal(r)
+    for r in ("0", "0.1", "0.25", "1", "1.5", "3", "5", "6", "7.5", "12", "18", "28", "40")
+)
+TWO_HUNDRED = Decimal(200)
+
+
+def category_of(sale: Sale) -> Category:
+    """B2B when the buyer has a GSTIN, B2C otherwise, unless the sale says more."""
+    if sale.category:
+        return sale.category
+    if sale.buyer and sale.buyer.state_code == OTHER_COUNTRIES:
+        return "EXPWOP"
+    return "B2B" if sale.buyer and sale.buyer.gstin else "B2C"
+
+
+def place_of_supply(sale: Sale, category: Category | None = None) -> str:
+    """Explicit POS; else 96 for exports; else the buyer's state; else the seller's."""
+    if sale.place_of_supply:
+        return sale.place_of_supply
+    if (category or category_of(sale)).startswith("EXP"):
+        return OTHER_COUNTRIES
+    if sale.buyer:
+        return sale.buyer.state_code
+    return sale.seller.gstin[:2]
+
+
+def supply_of(seller_state: str, pos: str, category: Category) -> Supply:
+    """Seller state vs place of supply — not the buyer's state. SEZ and export: IGST."""
+    if category.startswith(("SEZ", "EXP")):
+        return "inter"
+    return "intra" if seller_state == pos else "inter"
+
+
+@dataclass(frozen=True)
+class LineTax:
+    cgst: Decimal
+    sgst: Decimal
+    igst: Decimal
+    cess: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.cgst + self.sgst + self.igst + self.cess
+
+
+def tax_on(taxable: Decimal, rate: Decimal, cess_rate: Decimal, supply: Supply) -> LineTax:
+    """Tax of one line on its taxable value; CGST == SGST by construction (IRP 2227)."""
+    cess = paise(taxable * cess_rate / HUNDRED)
+    if supply == "intra":
+        half = paise(taxable * rate / TWO_HUNDRED)
+        return LineTax(half, half, ZERO, cess)
+    return LineTax(ZERO, ZERO, paise(taxable * rate / HUNDRED), cess)
+
+
+def back_out(inclusive: Decimal, rate: Decimal, cess_rate: Decimal) -> Decimal:
+    """Taxable value inside a tax-inclusive amount: inclusive × 100 / (100 + rate + cess)."""
+    return paise(inclusive * HUNDRED / (HUNDRED + rate + cess_rate))
+
+
+@dataclass(frozen=True)
+class Priced:
+    """A line before loyalty: gross, trade discount, taxable value, and its loyalty weight."""
+
+    gross: Decimal
+    trade_discount: Decimal
+    taxable: Decimal
+    inclusive: Decimal  # what the line costs the customer before loyalty, tax included
+
+
+def price(line: SaleLine, prices_include_tax: bool, supply: Supply) -> Priced:
+    """Gross, trade discount and taxable value of one line, before any loyalty."""
+    value = paise(line.qty * line.unit_price)
+    if prices_include_tax:
+        inclusive = value - line.discount
+        taxable = back_out(inclusive, line.gst_rate, line.cess_rate)
+        gross = back_out(value, line.gst_rate, line.cess_rate)
+        return Priced(gross, gross - taxable, taxable, inclusive)
+    taxable = value - line.discount
+    tax = tax_on(taxable, line.gst_rate, line.cess_rate, supply)
+    return Priced(value, line.discount, taxable, taxable + tax.total)
+
+
+def compute(sale: Sale) -> TaxedInvoice:
+    """Sale → TaxedInvoice: price → cap and allocate loyalty → tax → totals.
+
+    The sale is assumed valid (`validation.parse_sale` checks it); this function only
+    raises for a loyalty request the caps refuse (below the minimum points).
+    """
+    category = category_of(sale)
+    pos = place_of_supply(sale, category)
+    supply = supply_of(sale.seller.gstin[:2], pos, category)
+    priced = [price(ln, sale.prices_include_tax, supply) for ln in sale.lines]
+
+    loyalty = sale.loyalty
+    by_bill = loyalty is not None and loyalty.basis == "bill"
+    weights = [p.inclusive if by_bill else p.taxable for p in priced]
+    eligible = [ln.redeemable and w > 0 for ln, w in zip(sale.lines, weights, strict=True)]
+    if loyalty is not None:
+        red = redemption.cap(
+            loyalty.points,
+            loyalty.point_value,
+            bill=sum(weights, ZERO),
+            eligible=sum((w for w, ok in zip(weights, eligible, strict=True) if ok), ZERO),
+            min_points=loyalty.min_points,
+            max_share_percent=loyalty.max_share_percent,
+        )
+        shares = redemption.allocate(red.value, weights, eligible)
+    else:
+        red = redemption.Redemption(0, 0, ZERO)
+        shares = tuple(ZERO for _ in priced)
+    tender = loyalty is not None and loyalty.treatment == "tender"
+
+    lines = []
+    for i, (ln, p, share) in enumerate(zip(sale.lines, priced, shares, strict=True), start=1):
+        if tender or not share:
+            after = p.taxable
+        elif by_bill:
+            after = back_out(p.inclusive - share, ln.gst_rate, ln.cess_rate)
+        else:
+            after = p.taxable - share
+        tax = tax_on(after, ln.gst_rate, ln.cess_rate, supply)
+        foregone = (
+            tax_on(p.taxable, ln.gst_rate, ln.cess_rate, supply).total - tax.total
+            if after != p.taxable
+            else ZERO
+        )
+        lines.append(
+            TaxedLine(
+                line_no=i,
+                sku=ln.sku,
+                description=ln.description,
+                hsn=ln.hsn,
+                is_service=bool(ln.is_service),
+                tax_category=ln.tax_category or "taxable",
+                redeemable=ln.redeemable,
+                qty=ln.qty,
+                unit=ln.unit,
+                unit_price=ln.unit_price,
+                gst_rate=ln.gst_rate,
+                cess_rate=ln.cess_rate,
+                gross=p.gross,
+                trade_discount=p.trade_discount,
+                taxable_before_loyalty=p.taxable,
+                loyalty_discount=p.taxable - after,
+                loyalty_value=share,
+                taxable_value=after,
+                cgst=tax.cgst,
+                sgst=tax.sgst,
+                igst=tax.igst,
+                cess=tax.cess,
+                total=after + tax.total,
+                gst_foregone=foregone,
+            )
+        )
+    applied = LoyaltyApplied(
+        points_requested=red.points_requested,
+        points_redeemed=red.points_redeemed,
+        point_value=loyalty.point_value if loyalty else Decimal(0),
+        value=red.value,
+        treatment=loyalty.treatment if loyalty else "pre_tax_discount",
+        basis=loyalty.basis if loyalty else "taxable",
+    )
+    return TaxedInvoice(
+        number=sale.number,
+        date=sale.date,
+        kind=sale.kind,
+        seller=sale.seller,
+        buyer=sale.buyer,
+        category=category,
+        against=sale.against,
+        store=sale.store,
+        channel=sale.channel,
+        customer=sale.customer,
+        prices_include_tax=sale.prices_include_tax,
+        round_to_rupee=sale.round_to_rupee,
+        supply=supply,
+        place_of_supply=pos,
+        lines=tuple(lines),
+        totals=totals_of(lines, sale.round_to_rupee, tender_value=red.value if tender else ZERO),
+        loyalty=applied,
+    )
+
+
+def totals_of(
+    lines: Sequence[TaxedLine], round_to_rupee: bool, *, tender_value: Decimal = ZERO
+) -> Totals:
+    """Invoice totals = sums of the lines; round-off to the rupee when asked.
+
+    Under treatment `tender` the points pay part of the bill after tax: only the
+    amount payable drops.
+    """
+
+    def s(attr: str) -> Decimal:
+        return sum((getattr(ln, attr) for ln in lines), ZERO)
+
+    cgst, sgst, igst, cess = s("cgst"), s("sgst"), s("igst"), s("cess")
+    exact = s("total")
+    grand = rupees(exact) if round_to_rupee else exact
+    return Totals(
+        gross=s("gross"),
+        trade_discount=s("trade_discount"),
+        taxable_before_loyalty=s("taxable_before_loyalty"),
+        loyalty_discount=s("loyalty_discount"),
+        taxable_value=s("taxable_value"),
+        cgst=cgst,
+        sgst=sgst,
+        igst=igst,
+        cess=cess,
+        tax=cgst + sgst + igst + cess,
+        round_off=paise(grand - exact),
+        grand_total=paise(grand),
+        amount_payable=paise(grand - tender_value),
+        gst_foregone=s("gst_foregone"),
+    )
+
+
+def credit_note(
+    original: TaxedInvoice,
+    *,
+    number: str,
+    date: dt.date,
+    returns: Iterable[ReturnLine] | None = None,
+    previously_returned: Mapping[int, Decimal] | None = None,
+) -> TaxedInvoice:
+    """A credit note for some lines / some quantity of an issued invoice.
+
+    Each amount of a returned line is its pro-rata share, taken cumulatively:
+    share = round(amount × (before + now) / qty) − round(amount × before / qty), where
+    `before` is what earlier notes returned. So the notes of a line always add up to the
+    original to the paisa, and returning everything gives back exactly the original
+    taxable value, tax and loyalty discount. `returns=None` returns everything left.
+    """
+    before = dict(previously_returned or {})
+    by_no = {ln.line_no: ln for ln in original.lines}
+    wanted = (
+        list(returns)
+        if returns is not None
+        else [
+            ReturnLine(line_no=n, qty=ln.qty - before.get(n, ZERO))
+            for n, ln in by_no.items()
+            if ln.qty - before.get(n, ZERO) > 0
+        ]
+    )
+    problems = []
+    seen: set[int] = set()
+    for idx, r in enumerate(wanted):
+        orig = by_no.get(r.line_no)
+        path = f"returns.{idx}"
+        if orig is None:
+            problems.append((f"{path}.line_no", r.line_no, "no such line on the original"))
+        elif r.line_no in seen:
+            problems.append((f"{path}.line_no", r.line_no, "line returned twice in one note"))
+        elif r.qty <= 0:
+            problems.append((f"{path}.qty", r.qty, "returned quantity must be positive"))
+        elif before.get(r.line_no, ZERO) + r.qty > orig.qty:
+            problems.append(
+                (
+                    f"{path}.qty",
+                    r.qty,
+                    f"more than the {orig.qty - before.get(r.line_no, ZERO)}"
+                    " left to return on that line",
+                )
+            )
+        seen.add(r.line_no)
+    if not wanted:
+        problems.append(("returns", [], "nothing left to return"))
+    if problems:
+        raise InvalidInput([Problem(f, v, rule) for f, v, rule in problems])
+
+    lines = []
+    for r in wanted:
+        o = by_no[r.line_no]
+        b = before.get(r.line_no, ZERO)
+
+        def part(amount: Decimal, o: TaxedLine = o, b: Decimal = b, q: Decimal = r.qty) -> Decimal:
+            return paise(amount * (b + q) / o.qty) - paise(amount * b / o.qty)
+
+        taxable = part(o.taxable_value)
+        ld = part(o.loyalty_discount)
+        trade = part(o.trade_discount)
+        cgst, sgst, igst, cess = part(o.cgst), part(o.sgst), part(o.igst), part(o.cess)
+        lines.append(
+            o.model_copy(
+                update={
+                    "qty": r.qty,
+                    "gross": taxable + ld + trade,
+                    "trade_discount": trade,
+                    "taxable_before_loyalty": taxable + ld,
+                    "loyalty_discount": ld,
+                    "loyalty_value": part(o.loyalty_value),
+                    "taxable_value": taxable,
+                    "cgst": cgst,
+                    "sgst": sgst,
+                    "igst": igst,
+                    "cess": cess,
+                    "total": taxable + cgst + sgst + igst + cess,
+                    "gst_foregone": part(o.gst_foregone),
+                }
+            )
+        )
+    value = sum((ln.loyalty_value for ln in lines), ZERO)
+    la = original.loyalty
+    if la.value:
+        before_value = sum(
+            (paise(o.loyalty_value * before.get(o.line_no, ZERO) / o.qty) for o in original.lines),
+            ZERO,
+        )
+        # points come back pro rata to the loyalty value returned, cumulatively
+        points = whole(la.points_redeemed * (before_value + value) / la.value) - whole(
+            la.points_redeemed * before_value / la.value
+        )
+    else:
+        points = 0
+    tender = la.treatment == "tender"
+    return original.model_copy(
+        update={
+            "number": number,
+            "date": date,
+            "kind": "credit_note",
+            "against": DocRef(number=original.number, date=original.date),
+            "lines": tuple(lines),
+            "totals": totals_of(
+                lines, original.round_to_rupee, tender_value=value if tender else ZERO
+            ),
+            "loyalty": la.model_copy(
+                update={"points_requested": points, "points_redeemed": points, "value": value}
+            ),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Identifiers the stdnum way: one small module each, with compact/validate/is_valid/mask."""

@@ -1,0 +1,1 @@
+"""Frappe module folder of the Loyalty GST module (DocTypes, reports, workspace)."""

@@ -1,0 +1,255 @@
+"""The contract: a `Sale` goes in, one `TaxedInvoice` comes out; every renderer reads it.
+
+Pydantic v2, frozen. Amounts are `Decimal`, serialised as strings with 2 decimals
+(quantities and unit prices with 3); floats are refused on input. Fields may be added
+to these models; none may be renamed (the CLI, the API, fixtures and tests use them).
+Field-level rules (GSTIN check character, PIN vs state, HSN, UQC, rates) live in
+`validation.py`, so a whole sale is checked at once and every problem is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
+
+from loyalty_gst.ids.codes import is_service_hsn
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError("amounts must be given as strings or integers, never floats")
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not an amount")
+    return value
+
+
+def _str2(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _str3(value: Decimal) -> str:
+    return f"{value:.3f}"
+
+
+def _strn(value: Decimal) -> str:
+    # rates: "5", "0.25", "7.5" — no trailing zeros, never exponent form
+    text = format(value.normalize(), "f")
+    return text
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    PlainSerializer(_str2, return_type=str, when_used="json"),
+]
+Qty = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    PlainSerializer(_str3, return_type=str, when_used="json"),
+]
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(_no_float),
+    PlainSerializer(_strn, return_type=str, when_used="json"),
+]
+
+DocKind = Literal["invoice", "credit_note", "debit_note"]
+Basis = Literal["taxable", "bill"]
+Treatment = Literal["pre_tax_discount", "tender"]
+Supply = Literal["intra", "inter"]
+# GST category of the supply (INV-01 TranDtls.SupTyp is derived from it).
+Category = Literal["B2B", "B2C", "SEZWP", "SEZWOP", "EXPWP", "EXPWOP", "DEXP"]
+TaxCategory = Literal["taxable", "nil_rated", "exempt", "non_gst"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Seller(_Frozen):
+    gstin: str
+    legal_name: str = Field(min_length=3, max_length=100)
+    trade_name: str | None = None
+    address: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=3, max_length=50)
+    pincode: str
+
+
+class Buyer(_Frozen):
+    gstin: str | None = None
+    legal_name: str = Field(min_length=3, max_length=100)
+    address: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=3, max_length=50)
+    pincode: str
+    state_code: str
+    country: str = "IN"
+    mobile: str | None = None
+
+
+class SaleLine(_Frozen):
+    sku: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=300)
+    hsn: str
+    qty: Qty
+    unit: str
+    unit_price: Qty
+    gst_rate: Rate
+    cess_rate: Rate = Decimal(0)
+    discount: Money = Decimal(0)
+    redeemable: bool = True
+    is_service: bool | None = None
+    tax_category: TaxCategory | None = None
+
+    @model_validator(mode="after")
+    def _derive(self) -> SaleLine:
+        if self.is_service is None:
+            object.__setattr__(self, "is_service", is_service_hsn(self.hsn))
+        if self.tax_category is None:
+            object.__setattr__(
+                self, "tax_category", "nil_rated" if self.gst_rate == 0 else "taxable"
+            )
+        return self
+
+
+class Loyalty(_Frozen):
+    points: int = Field(ge=0)
+    point_value: Annotated[Decimal, BeforeValidator(_no_float)] = Field(gt=0)
+    basis: Basis = "taxable"
+    treatment: Treatment = "pre_tax_discount"
+    # program caps (issue 3 fills them from the program; defaults: no cap)
+    min_points: int = Field(default=0, ge=0)
+    max_share_percent: Annotated[Decimal, BeforeValidator(_no_float)] = Field(
+        default=Decimal(100), gt=0, le=100
+    )
+
+
+class DocRef(_Frozen):
+    number: str
+    date: dt.date
+
+
+class Sale(_Frozen):
+    number: str
+    date: dt.date
+    kind: DocKind = "invoice"
+    seller: Seller
+    buyer: Buyer | None = None
+    place_of_supply: str | None = None
+    category: Category | None = None
+    prices_include_tax: bool = False
+    round_to_rupee: bool = False
+    lines: tuple[SaleLine, ...] = Field(min_length=1, max_length=1000)
+    loyalty: Loyalty | None = None
+    against: DocRef | None = None
+    store: str | None = None
+    channel: str | None = None
+    customer: str | None = None  # mobile number of the loyalty member, if any
+
+
+class TaxedLine(_Frozen):
+    line_no: int
+    sku: str
+    description: str = ""
+    hsn: str
+    is_service: bool = False
+    tax_category: TaxCategory = "taxable"
+    redeemable: bool = True
+    qty: Qty
+    unit: str
+    unit_price: Qty
+    gst_rate: Rate
+    cess_rate: Rate = Decimal(0)
+    gross: Money
+    trade_discount: Money
+    taxable_before_loyalty: Money
+    loyalty_discount: Money  # pre-tax discount on this line: taxable before − after loyalty
+    loyalty_value: Money = Decimal(0)  # this line's share of the points' rupee value
+    taxable_value: Money
+    cgst: Money
+    sgst: Money
+    igst: Money
+    cess: Money
+    total: Money
+    gst_foregone: Money = Decimal(0)  # tax the loyalty discount took off this line
+
+
+class Totals(_Frozen):
+    gross: Money
+    trade_discount: Money
+    taxable_before_loyalty: Money
+    loyalty_discount: Money
+    taxable_value: Money
+    cgst: Money
+    sgst: Money
+    igst: Money
+    cess: Money
+    tax: Money
+    round_off: Money
+    grand_total: Money
+    amount_payable: Money
+    gst_foregone: Money = Decimal(0)
+
+
+class LoyaltyApplied(_Frozen):
+    points_requested: int = 0
+    points_redeemed: int
+    point_value: Annotated[Decimal, BeforeValidator(_no_float)] = Decimal(0)
+    value: Money
+    treatment: Treatment
+    basis: Basis = "taxable"
+
+
+class TaxedInvoice(_Frozen):
+    # identity, copied from the sale
+    number: str
+    date: dt.date
+    kind: DocKind
+    seller: Seller
+    buyer: Buyer | None = None
+    category: Category
+    against: DocRef | None = None
+    store: str | None = None
+    channel: str | None = None
+    customer: str | None = None
+    prices_include_tax: bool = False
+    round_to_rupee: bool = False
+    # computed
+    supply: Supply
+    place_of_supply: str
+    reverse_charge: bool = False
+    lines: tuple[TaxedLine, ...]
+    totals: Totals
+    loyalty: LoyaltyApplied
+
+    @property
+    def seller_state(self) -> str:
+        return self.seller.gstin[:2]
+
+    @property
+    def is_b2b(self) -> bool:
+        return self.buyer is not None and bool(self.buyer.gstin)
+
+
+class ReturnLine(_Frozen):
+    """A line of a credit note: which line of the original, how much of it comes back."""
+
+    line_no: int = Field(ge=1)
+    qty: Qty
+
+
+def sale_json_schema() -> dict[str, Any]:
+    return Sale.model_json_schema(mode="validation")
+
+
+def taxed_invoice_json_schema() -> dict[str, Any]:
+    return TaxedInvoice.model_json_schema(mode="serialization")

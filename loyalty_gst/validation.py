@@ -1,0 +1,152 @@
+"""Checking a sale before anything is computed: every broken rule, each naming its field.
+
+Pydantic checks shapes and types; this module adds the GST rules: GSTIN check
+character (python-stdnum's Luhn; `sandbox` skips it for NIC's test GSTINs), state
+codes, PIN within its state (IRP 2178), GSTIN state = buyer state (2258/2265), HSN
+4/6/8 digits, UQC, positive quantity, rate in the IRP master set, document number
+pattern, notes referring to their original. Raises `InvalidInput` with all problems.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from loyalty_gst.errors import InvalidInput, Problem
+from loyalty_gst.gst import RATES, category_of, place_of_supply
+from loyalty_gst.ids import codes, gstin
+from loyalty_gst.models import Sale
+from loyalty_gst.money import ZERO, paise
+from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
+
+
+def load_json(text: str | bytes) -> Any:
+    """JSON with every number read as Decimal (never float)."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput.one("<json>", str(exc)[:80], "input is not valid JSON") from exc
+
+
+def _pydantic_problems(exc: ValidationError) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        path = ".".join(str(p) for p in err["loc"])
+        out.append(Problem(path, err.get("input"), err["msg"]))
+    return out
+
+
+def parse_sale(data: dict[str, Any] | str | bytes, *, sandbox: bool = False) -> Sale:
+    """A valid `Sale` from a dict or JSON text, or `InvalidInput` listing every problem."""
+    if isinstance(data, str | bytes):
+        data = load_json(data)
+    try:
+        sale = Sale.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(_pydantic_problems(exc)) from None
+    problems = check_sale(sale, sandbox=sandbox)
+    if problems:
+        raise InvalidInput(problems)
+    return sale
+
+
+def _gstin(path: str, value: str, sandbox: bool) -> list[Problem]:
+    try:
+        gstin.validate(value, sandbox=sandbox)
+    except gstin.InvalidGstin as exc:
+        return [Problem(path, value, str(exc))]
+    return []
+
+
+def check_sale(sale: Sale, *, sandbox: bool = False) -> list[Problem]:
+    """Every GST rule the sale breaks, as data (empty list: the sale is good)."""
+    p: list[Problem] = []
+    if not codes.docno_ok(sale.number):
+        p.append(
+            Problem(
+                "number",
+                sale.number,
+                "document number: at most 16 characters, letters, digits, '/' or '-', "
+                "not starting with 0, '/' or '-'",
+                "2151",
+            )
+        )
+    p += _gstin("seller.gstin", sale.seller.gstin, sandbox)
+    seller_state = sale.seller.gstin[:2]
+    if not codes.pin_ok(sale.seller.pincode):
+        p.append(Problem("seller.pincode", sale.seller.pincode, "PIN must be 6 digits"))
+    elif is_state_code(seller_state) and not pin_belongs(sale.seller.pincode, seller_state):
+        p.append(
+            Problem(
+                "seller.pincode", sale.seller.pincode, "PIN is not in the seller's state", "2178"
+            )
+        )
+    b = sale.buyer
+    if b is not None:
+        if not is_state_code(b.state_code):
+            p.append(Problem("buyer.state_code", b.state_code, "not a GST state code"))
+        if b.gstin:
+            p += _gstin("buyer.gstin", b.gstin, sandbox)
+            if b.gstin[:2] != b.state_code and b.state_code != OTHER_COUNTRIES:
+                p.append(
+                    Problem(
+                        "buyer.gstin", b.gstin, "GSTIN state differs from buyer.state_code", "2265"
+                    )
+                )
+            if b.gstin.upper() == sale.seller.gstin.upper():
+                p.append(
+                    Problem("buyer.gstin", b.gstin, "buyer and seller GSTIN are the same", "2211")
+                )
+        if not codes.pin_ok(b.pincode):
+            p.append(Problem("buyer.pincode", b.pincode, "PIN must be 6 digits"))
+        elif is_state_code(b.state_code) and not pin_belongs(b.pincode, b.state_code):
+            p.append(Problem("buyer.pincode", b.pincode, "PIN is not in the buyer's state", "2178"))
+    if sale.place_of_supply is not None and not is_state_code(sale.place_of_supply):
+        p.append(Problem("place_of_supply", sale.place_of_supply, "not a GST state code"))
+    category = category_of(sale)
+    if category != "B2C" and not (b and (b.gstin or category.startswith("EXP"))):
+        p.append(Problem("buyer.gstin", None, f"a {category} supply needs a buyer with a GSTIN"))
+    if category.startswith("EXP") and place_of_supply(sale, category) != OTHER_COUNTRIES:
+        p.append(Problem("place_of_supply", sale.place_of_supply, "an export's POS is 96"))
+    if sale.kind != "invoice" and sale.against is None:
+        p.append(Problem("against", None, f"a {sale.kind} must name the original invoice", "2191"))
+    for i, ln in enumerate(sale.lines):
+        at = f"lines.{i}"
+        if not codes.hsn_ok(ln.hsn):
+            p.append(Problem(f"{at}.hsn", ln.hsn, "HSN/SAC must be 4, 6 or 8 digits"))
+        if ln.qty <= 0:
+            p.append(Problem(f"{at}.qty", ln.qty, "quantity must be positive"))
+        if ln.qty != ln.qty.quantize(Decimal("0.001")):
+            p.append(Problem(f"{at}.qty", ln.qty, "quantity has at most 3 decimals"))
+        if ln.unit_price < 0 or ln.unit_price != ln.unit_price.quantize(Decimal("0.001")):
+            p.append(
+                Problem(
+                    f"{at}.unit_price", ln.unit_price, "unit price is ≥ 0 with at most 3 decimals"
+                )
+            )
+        if not codes.uqc_ok(ln.unit):
+            p.append(Problem(f"{at}.unit", ln.unit, "unit is not a GST UQC (NOS, PCS, KGS, …)"))
+        if ln.gst_rate not in RATES:
+            p.append(
+                Problem(
+                    f"{at}.gst_rate",
+                    ln.gst_rate,
+                    "GST rate must be one of " + ", ".join(sorted(map(str, RATES), key=Decimal)),
+                )
+            )
+        if ln.cess_rate < 0 or ln.cess_rate > 400:
+            p.append(Problem(f"{at}.cess_rate", ln.cess_rate, "cess rate must be 0–400"))
+        if ln.tax_category != "taxable" and ln.gst_rate != 0:
+            p.append(
+                Problem(f"{at}.gst_rate", ln.gst_rate, f"a {ln.tax_category} line carries rate 0")
+            )
+        if ln.discount < 0 or ln.discount != paise(ln.discount):
+            p.append(Problem(f"{at}.discount", ln.discount, "discount is ≥ 0 in whole paise"))
+        elif ln.qty > 0 and ln.discount > paise(ln.qty * ln.unit_price):
+            p.append(Problem(f"{at}.discount", ln.discount, "discount exceeds the line value"))
+    if sale.loyalty is not None and sale.loyalty.points > 0 and sale.loyalty.point_value <= ZERO:
+        p.append(Problem("loyalty.point_value", sale.loyalty.point_value, "must be positive"))
+    return p

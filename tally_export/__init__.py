@@ -1,0 +1,1 @@
+"""Tally Prime XML (masters, vouchers) from TaxedInvoices."""
