@@ -52,6 +52,10 @@ Money = Annotated[
     BeforeValidator(_no_float),
     PlainSerializer(_str2, return_type=str, when_used="json"),
 ]
+# Output amounts (computed by us, never parsed from user floats): no float check needed.
+Amount = Annotated[Decimal, PlainSerializer(_str2, return_type=str, when_used="json")]
+QtyOut = Annotated[Decimal, PlainSerializer(_str3, return_type=str, when_used="json")]
+RateOut = Annotated[Decimal, PlainSerializer(_strn, return_type=str, when_used="json")]
 Qty = Annotated[
     Decimal,
     BeforeValidator(_no_float),
@@ -164,40 +168,40 @@ class TaxedLine(_Frozen):
     is_service: bool = False
     tax_category: TaxCategory = "taxable"
     redeemable: bool = True
-    qty: Qty
+    qty: QtyOut
     unit: str
-    unit_price: Qty
-    gst_rate: Rate
-    cess_rate: Rate = Decimal(0)
-    gross: Money
-    trade_discount: Money
-    taxable_before_loyalty: Money
-    loyalty_discount: Money  # pre-tax discount on this line: taxable before − after loyalty
-    loyalty_value: Money = Decimal(0)  # this line's share of the points' rupee value
-    taxable_value: Money
-    cgst: Money
-    sgst: Money
-    igst: Money
-    cess: Money
-    total: Money
-    gst_foregone: Money = Decimal(0)  # tax the loyalty discount took off this line
+    unit_price: QtyOut
+    gst_rate: RateOut
+    cess_rate: RateOut = Decimal(0)
+    gross: Amount
+    trade_discount: Amount
+    taxable_before_loyalty: Amount
+    loyalty_discount: Amount  # pre-tax discount on this line: taxable before − after loyalty
+    loyalty_value: Amount = Decimal(0)  # this line's share of the points' rupee value
+    taxable_value: Amount
+    cgst: Amount
+    sgst: Amount
+    igst: Amount
+    cess: Amount
+    total: Amount
+    gst_foregone: Amount = Decimal(0)  # tax the loyalty discount took off this line
 
 
 class Totals(_Frozen):
-    gross: Money
-    trade_discount: Money
-    taxable_before_loyalty: Money
-    loyalty_discount: Money
-    taxable_value: Money
-    cgst: Money
-    sgst: Money
-    igst: Money
-    cess: Money
-    tax: Money
-    round_off: Money
-    grand_total: Money
-    amount_payable: Money
-    gst_foregone: Money = Decimal(0)
+    gross: Amount
+    trade_discount: Amount
+    taxable_before_loyalty: Amount
+    loyalty_discount: Amount
+    taxable_value: Amount
+    cgst: Amount
+    sgst: Amount
+    igst: Amount
+    cess: Amount
+    tax: Amount
+    round_off: Amount
+    grand_total: Amount
+    amount_payable: Amount
+    gst_foregone: Amount = Decimal(0)
 
 
 class LoyaltyApplied(_Frozen):

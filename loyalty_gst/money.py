@@ -34,6 +34,8 @@ def dec(value: Decimal | int | str) -> Decimal:
 
 def paise(value: Decimal | int | str) -> Decimal:
     """Round half-up to 2 decimals (the paisa). The one rounding point for amounts."""
+    if type(value) is Decimal:  # the hot path: skip the float check
+        return value.quantize(PAISA, rounding=ROUND_HALF_UP)
     return dec(value).quantize(PAISA, rounding=ROUND_HALF_UP)
 
 

@@ -25,6 +25,7 @@ from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.util import clean
 
+from loyalty_gst.ids import pan as _pan
 from loyalty_gst.states import is_state_code
 
 Gstin = NewType("Gstin", str)
@@ -51,6 +52,8 @@ def validate(number: str, *, sandbox: bool = False) -> Gstin:
         raise InvalidGstin("GSTIN must look like 99AAAAA9999A9Z9 (state, PAN, entity, Z, check)")
     if not is_state_code(number[:2]) or number[:2] == "96":
         raise InvalidGstin(f"GSTIN state code {number[:2]} is not a GST state code")
+    if not _pan.is_valid(number[2:12]):
+        raise InvalidGstin(f"GSTIN's PAN part {number[2:12]} is not a valid PAN")
     if not sandbox:
         try:
             luhn.validate(number, _ALPHABET)
