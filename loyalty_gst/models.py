@@ -202,6 +202,9 @@ class Totals(_Frozen):
     grand_total: Amount
     amount_payable: Amount
     gst_foregone: Amount = Decimal(0)
+    # a cash / non-trade discount given after tax (ERPNext's is_cash_or_non_trade_discount):
+    # it lowers what is paid, not the taxable value; INV-01 ValDtls.Discount
+    after_tax_discount: Amount = Decimal(0)
 
 
 class LoyaltyApplied(_Frozen):
