@@ -41,3 +41,67 @@ class InvalidInput(LoyaltyGstError):
     @classmethod
     def one(cls, field: str, value: object, rule: str, code: str | None = None) -> InvalidInput:
         return cls([Problem(field, value, rule, code)])
+
+
+# --- ledger and channel errors (issue 3): each has a stable `code` the API and CLI map ---
+
+
+class LedgerError(LoyaltyGstError):
+    """A ledger request was refused; nothing was written."""
+
+    code = "ledger_error"
+
+
+class UnknownCustomer(LedgerError):
+    """No account for that mobile number, email, card number or id."""
+
+    code = "unknown_customer"
+
+
+class InsufficientPoints(LedgerError):
+    """Fewer usable (unexpired, unheld) points than the request needs."""
+
+    code = "insufficient_points"
+
+    def __init__(self, requested: int, available: int) -> None:
+        self.requested = requested
+        self.available = available
+        super().__init__(
+            f"insufficient points: {requested} requested, {available} available to redeem"
+        )
+
+
+class HoldExpired(LedgerError):
+    """The checkout's hold on points lapsed, was released or was already used."""
+
+    code = "hold_expired"
+
+
+class VelocityLimit(LedgerError):
+    """Too many points or redemptions in the window the program allows."""
+
+    code = "velocity_limit"
+
+
+class ApprovalRequired(LedgerError):
+    """A redemption above the program's threshold needs a named approver."""
+
+    code = "approval_required"
+
+
+class DuplicateDocument(LedgerError):
+    """An invoice or note with that number already exists for the seller, with other content."""
+
+    code = "duplicate_document"
+
+
+class UnknownDocument(LedgerError):
+    """No stored invoice with that number for the seller."""
+
+    code = "unknown_document"
+
+
+class AccountMerged(LedgerError):
+    """The account was merged into another; post to the surviving account."""
+
+    code = "account_merged"

@@ -11,4 +11,17 @@ app_description = (
 )
 app_email = "engineering@loyalty-gst.invalid"
 app_license = "MIT"
-required_apps = ["erpnext"]
+# "org/repo" form: Frappe resolves a bare app name through GitHub's API when installing,
+# which fails offline; this form names the same app (erpnext) without a network call.
+required_apps = ["frappe/erpnext"]
+
+# --- the ERPNext glue (loyalty_gst/erpnext): doc_events only, never override_doctype_class
+# (the last app's override wins, and India Compliance overrides Sales Invoice too) ---
+after_install = "loyalty_gst.erpnext.install.after_install"
+after_migrate = "loyalty_gst.erpnext.install.after_migrate"
+
+_INVOICE_EVENTS = ("before_validate", "validate", "on_submit", "on_cancel")
+doc_events = {
+    "Sales Invoice": {e: f"loyalty_gst.erpnext.sales_invoice.{e}" for e in _INVOICE_EVENTS},
+    "POS Invoice": {e: f"loyalty_gst.erpnext.pos_invoice.{e}" for e in _INVOICE_EVENTS},
+}

@@ -20,6 +20,10 @@ COMMANDS: dict[str, str] = {
     "credit-note": "loyalty_gst.cli.invoice:credit_note",
     "schema": "loyalty_gst.cli.invoice:schema",
     "demo": "loyalty_gst.cli.demo:demo",
+    "gstr1": "loyalty_gst.cli.gstr1:gstr1",
+    "ledger": "loyalty_gst.cli.ledger:ledger",
+    "tally": "loyalty_gst.cli.tally:tally",
+    "einvoice": "loyalty_gst.cli.einvoice:einvoice",
 }
 
 

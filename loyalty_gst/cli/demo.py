@@ -21,7 +21,12 @@ from loyalty_gst.money import ZERO, format_inr
 from loyalty_gst.sample_day import sales_of_day
 
 # Later rooms append their steps here; each gets the DemoRun after the invoices exist.
-DEMO_STEPS: list[str] = []
+DEMO_STEPS: list[str] = [
+    "loyalty_gst.demo_ledger:run_ledger",
+    "loyalty_gst.gstr1.demo:run_gstr1",
+    "tally_export.demo:run_tally",
+    "einvoice.demo:run_einvoice",
+]
 
 
 @dataclass

@@ -14,8 +14,9 @@ Pure: no frappe import; the glue passes `as_dict()` and the original's date.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -96,6 +97,26 @@ def _head_of(row: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _item_head_rates(
+    item: Mapping[str, Any], taxes: Sequence[Mapping[str, Any]]
+) -> dict[str, Decimal]:
+    """Each head's rate on one item: India Compliance's `cgst_rate`… when present, else
+    ERPNext's own rule — the item's `item_tax_rate` (account → rate, from its Item Tax
+    Template) overrides the tax row's `rate` for that row's account."""
+    own = {h: dec(item.get(f"{h}_rate")) for h in HEADS}
+    if any(own.values()):
+        return own
+    raw = item.get("item_tax_rate") or {}
+    by_account = json.loads(raw) if isinstance(raw, str) else dict(raw)
+    out = dict.fromkeys(HEADS, ZERO)
+    for row in taxes:
+        head = _head_of(row)
+        if head and row.get("charge_type", "On Net Total") == "On Net Total":
+            account = row.get("account_head")
+            out[head] += dec(by_account[account] if account in by_account else row.get("rate"))
+    return out
+
+
 def address_of(display: str | None) -> dict[str, str]:
     """address / city / pincode from ERPNext's `address_display` HTML."""
     parts = [p.strip() for p in re.split(r"<br\s*/?>|\n", display or "") if p.strip()]
@@ -137,18 +158,13 @@ def to_taxed_invoice(
             heads[head] += _signed(sign, row.get("base_tax_amount_after_discount_amount"))
 
     nets = [_signed(sign, it.get("base_net_amount")) for it in items]
-    rates = [
-        sum((dec(it.get(f"{h}_rate")) for h in ("cgst", "sgst", "igst")), ZERO) for it in items
-    ]
+    head_rates = [_item_head_rates(it, doc.get("taxes") or []) for it in items]
+    rates = [sum((hr[h] for h in ("cgst", "sgst", "igst")), ZERO) for hr in head_rates]
     per_head = {}
     for head in HEADS:
         weights = [abs(dec(it.get(f"{head}_amount"))) for it in items]
         if not any(weights):  # no India Compliance item fields: weight by rate × net
-            half = Decimal(2) if head in ("cgst", "sgst") else Decimal(1)
-            weights = [
-                abs(n) * (r / half if head != "cess" else ZERO)
-                for n, r in zip(nets, rates, strict=True)
-            ]
+            weights = [abs(n) * hr[head] for n, hr in zip(nets, head_rates, strict=True)]
         per_head[head] = split(heads[head], weights) if heads[head] else tuple(ZERO for _ in items)
 
     loyalty_total = _signed(sign, doc.get("lgst_loyalty_amount"))
@@ -194,9 +210,7 @@ def to_taxed_invoice(
                 total=net + cgst + sgst + igst + cess,
             )
         )
-    tender = (
-        _signed(sign, doc.get("loyalty_amount")) if doc.get("redeem_loyalty_points") else ZERO
-    )
+    tender = _signed(sign, doc.get("loyalty_amount")) if doc.get("redeem_loyalty_points") else ZERO
     after_tax = _signed(sign, doc.get("base_discount_amount")) if cash_discount else ZERO
     rounding = (
         ZERO

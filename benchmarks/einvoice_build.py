@@ -1,0 +1,58 @@
+"""E-invoice payloads built and validated per second (TaxedInvoice → INV-01 → all IRP rules).
+
+Run: .venv/bin/python benchmarks/einvoice_build.py [N]
+Invoices: B2B variants of the fixture day's sales (every sale given a registered buyer
+and a 16-character number), taxed once up front; the timed loop is build + validate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+
+from einvoice.builder import build
+from einvoice.schema import dumps
+from einvoice.validator import Settings, validate
+from loyalty_gst import fixtures, gst
+from loyalty_gst.models import Buyer
+from loyalty_gst.sample_day import sales_of_day
+
+BUYER = Buyer(
+    gstin="27AAPFU0939F1ZV",
+    legal_name="Sahyadri Traders Pvt Ltd",
+    address="Plot 5, MIDC",
+    city="Mumbai",
+    pincode="400093",
+    state_code="27",
+)
+
+
+def main(count: int) -> None:
+    day = dt.date(2025, 11, 21)
+    sales = [
+        s.model_copy(update={"buyer": BUYER, "number": f"B2B/{i:06d}", "round_to_rupee": False})
+        for i, s in enumerate(sales_of_day(fixtures.load(), day, count=count, seed=11))
+    ]
+    invoices = [gst.compute(s) for s in sales]
+    invoices = [i for i in invoices if any(ln.tax_category == "taxable" for ln in i.lines)]
+    cfg = Settings(today=day)
+    started = time.perf_counter()
+    bad = 0
+    for inv in invoices:
+        if validate(build(inv), cfg):
+            bad += 1
+    took = time.perf_counter() - started
+    started = time.perf_counter()
+    for inv in invoices:
+        dumps(build(inv))
+    json_took = time.perf_counter() - started
+    lines = sum(len(i.lines) for i in invoices)
+    print(f"{len(invoices)} invoices ({lines} lines), {bad} invalid")
+    each = took * 1000 / len(invoices)
+    print(f"build + validate: {len(invoices) / took:,.0f} payloads/s ({each:.3f} ms each)")
+    print(f"build + JSON:     {len(invoices) / json_took:,.0f} payloads/s")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)

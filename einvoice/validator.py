@@ -1,0 +1,345 @@
+"""Checking an INV-01 payload the way the IRP does: every broken rule, with its IRP code.
+
+Rules are plain registered functions of one signature (payload, settings) → problems,
+run in order; `validate` returns all their problems (empty: the payload is good). The
+schema's own field rules (lengths, patterns, ranges, decimals) come first, as problems.
+`codes.py` holds each code's IRP message and how sure we are of it.
+
+Tolerances: the IRP allows ±1 on TotInvVal (2189, confirmed). We use the same ±1 for the
+other item arithmetic (2192, 2194, 2234/2235) — the IRP's figure is not published; 2193
+(AssAmt = TotAmt − Discount) and the ValDtls sums (2182–2187) are checked to the paisa.
+Tax-vs-rate checks skip credit and debit notes, and a zero IGST on a supply without
+payment (SEZWOP/EXPWOP), as NIC's validation notes say.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import ValidationError
+
+from einvoice.codes import message
+from einvoice.schema import Inv01, Item
+from loyalty_gst.errors import Problem
+from loyalty_gst.ids import gstin as gstin_id
+from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
+
+ZERO = Decimal("0.00")
+ONE = Decimal("1.00")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How strict to be: sandbox skips GSTIN check characters (NIC's test GSTINs fail them);
+    `reporting_window_days` (2305) applies to taxpayers with AATO ≥ ₹10 crore (since
+    1 Apr 2025) — None switches it off; `today` is the reporting date."""
+
+    sandbox: bool = False
+    reporting_window_days: int | None = None
+    today: dt.date | None = None
+    tolerance: Decimal = ONE
+
+
+Rule = Callable[[Inv01, Settings], Iterator[Problem]]
+_RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    _RULES.append(fn)
+    return fn
+
+
+def _p(field: str, value: object, code: str, detail: str = "") -> Problem:
+    text = message(code)
+    return Problem(field, value, f"{text}{': ' + detail if detail else ''}", code)
+
+
+def _d(value: Decimal | None) -> Decimal:
+    return value if value is not None else ZERO
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
+
+
+def _items(inv: Inv01) -> Iterator[tuple[str, Item]]:
+    for i, it in enumerate(inv.ItemList):
+        yield f"ItemList.{i}", it
+
+
+def _is_note(inv: Inv01) -> bool:
+    return inv.DocDtls.Typ in ("CRN", "DBN")
+
+
+def _zero_rated(inv: Inv01) -> bool:
+    return inv.TranDtls.SupTyp.startswith(("SEZ", "EXP"))
+
+
+def _intra(inv: Inv01) -> bool:
+    """Seller state = place of supply, and not SEZ/export (those are inter-state)."""
+    return not _zero_rated(inv) and inv.SellerDtls.Stcd == inv.BuyerDtls.Pos
+
+
+# --- item arithmetic ---------------------------------------------------------------
+
+
+@rule
+def unit_price_times_qty(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for at, it in _items(inv):
+        if it.Qty is not None and abs(it.UnitPrice * it.Qty - it.TotAmt) > cfg.tolerance:
+            yield _p(
+                f"{at}.TotAmt", str(it.TotAmt), "2192", f"UnitPrice × Qty = {it.UnitPrice * it.Qty}"
+            )
+
+
+@rule
+def assessable_amount(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for at, it in _items(inv):
+        if it.AssAmt != it.TotAmt - _d(it.Discount):
+            yield _p(f"{at}.AssAmt", str(it.AssAmt), "2193", f"HSN {it.HsnCd}, SlNo {it.SlNo}")
+
+
+def _item_taxes(it: Item) -> Decimal:
+    return (
+        _d(it.CgstAmt)
+        + _d(it.SgstAmt)
+        + _d(it.IgstAmt)
+        + _d(it.CesAmt)
+        + _d(it.CesNonAdvlAmt)
+        + _d(it.StateCesAmt)
+        + _d(it.StateCesNonAdvlAmt)
+    )
+
+
+@rule
+def item_total(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    # reverse charge and EXPWP may state the item total without tax (NIC validation note)
+    exclusive_ok = inv.TranDtls.RegRev == "Y" or inv.TranDtls.SupTyp == "EXPWP"
+    for at, it in _items(inv):
+        with_tax = it.AssAmt + _item_taxes(it) + _d(it.OthChrg)
+        without = it.AssAmt + _d(it.OthChrg)
+        if abs(it.TotItemVal - with_tax) > cfg.tolerance and not (
+            exclusive_ok and abs(it.TotItemVal - without) <= cfg.tolerance
+        ):
+            yield _p(f"{at}.TotItemVal", str(it.TotItemVal), "2194", f"expected {with_tax}")
+
+
+@rule
+def cgst_equals_sgst(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for at, it in _items(inv):
+        if _d(it.CgstAmt) != _d(it.SgstAmt):
+            yield _p(f"{at}.SgstAmt", str(_d(it.SgstAmt)), "2227", f"CgstAmt {_d(it.CgstAmt)}")
+
+
+@rule
+def tax_vs_rate(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if _is_note(inv):
+        return  # NIC does not check note taxes against rates
+    wop = inv.TranDtls.SupTyp in ("SEZWOP", "EXPWOP")
+    for at, it in _items(inv):
+        half = it.AssAmt * it.GstRt / 200
+        if _d(it.CgstAmt) and abs(_d(it.CgstAmt) - half) > cfg.tolerance:
+            yield _p(f"{at}.CgstAmt", str(it.CgstAmt), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
+        if _d(it.SgstAmt) and abs(_d(it.SgstAmt) - half) > cfg.tolerance:
+            yield _p(f"{at}.SgstAmt", str(it.SgstAmt), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
+        full = it.AssAmt * it.GstRt / HUNDRED
+        igst = _d(it.IgstAmt)
+        if _intra(inv) and inv.TranDtls.IgstOnIntra != "Y":
+            continue  # IGST on an intra-state supply is 2172's business
+        if not igst and (wop or it.GstRt == 0):
+            continue
+        if abs(igst - full) > cfg.tolerance:
+            yield _p(f"{at}.IgstAmt", str(igst), "2235", f"AssAmt × GstRt = {full:.2f}")
+
+
+# --- tax type vs seller state and place of supply ----------------------------------
+
+
+@rule
+def igst_on_intra_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if _intra(inv) and inv.TranDtls.IgstOnIntra != "Y":
+        for at, it in _items(inv):
+            if _d(it.IgstAmt):
+                yield _p(
+                    f"{at}.IgstAmt", str(it.IgstAmt), "2172", f"HSN {it.HsnCd}, SlNo {it.SlNo}"
+                )
+
+
+@rule
+def cgst_sgst_on_inter_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if _intra(inv):
+        return
+    code = "2237" if _zero_rated(inv) else "2174"
+    for at, it in _items(inv):
+        if _d(it.CgstAmt) or _d(it.SgstAmt):
+            yield _p(f"{at}.CgstAmt", str(_d(it.CgstAmt)), code, f"HSN {it.HsnCd}, SlNo {it.SlNo}")
+
+
+@rule
+def igst_on_intra_flag(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if inv.TranDtls.IgstOnIntra == "Y" and inv.SellerDtls.Stcd != inv.BuyerDtls.Pos:
+        yield _p("TranDtls.IgstOnIntra", "Y", "2180", f"POS {inv.BuyerDtls.Pos}")
+
+
+@rule
+def export_place_of_supply(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if inv.TranDtls.SupTyp.startswith("EXP") and (
+        inv.BuyerDtls.Pos != OTHER_COUNTRIES or inv.BuyerDtls.Stcd != OTHER_COUNTRIES
+    ):
+        yield _p("BuyerDtls.Pos", inv.BuyerDtls.Pos, "2181")
+
+
+# --- invoice totals ----------------------------------------------------------------
+
+_SUMS: tuple[tuple[str, str, Callable[[Item], Decimal]], ...] = (
+    ("AssVal", "2182", lambda it: it.AssAmt),
+    ("IgstVal", "2183", lambda it: _d(it.IgstAmt)),
+    ("CgstVal", "2184", lambda it: _d(it.CgstAmt)),
+    ("SgstVal", "2185", lambda it: _d(it.SgstAmt)),
+    ("CesVal", "2186", lambda it: _d(it.CesAmt) + _d(it.CesNonAdvlAmt)),
+    ("StCesVal", "2187", lambda it: _d(it.StateCesAmt) + _d(it.StateCesNonAdvlAmt)),
+)
+
+
+@rule
+def value_sums(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for field, code, part in _SUMS:
+        total = sum((part(it) for it in inv.ItemList), ZERO)
+        stated = _d(getattr(inv.ValDtls, field))
+        if stated != total:
+            yield _p(f"ValDtls.{field}", str(stated), code, f"items add up to {total}")
+
+
+@rule
+def invoice_discount(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    v = inv.ValDtls
+    gross = sum((it.TotItemVal for it in inv.ItemList), ZERO) + _d(v.OthChrg)
+    if _d(v.Discount) > gross:
+        yield _p("ValDtls.Discount", str(v.Discount), "2188", f"items and charges {gross}")
+
+
+@rule
+def invoice_value(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    v = inv.ValDtls
+    expected = (
+        sum((it.TotItemVal for it in inv.ItemList), ZERO)
+        + _d(v.OthChrg)
+        - _d(v.Discount)
+        + _d(v.RndOffAmt)
+    )
+    if abs(v.TotInvVal - expected) > ONE:  # ±1 is the IRP's published tolerance
+        yield _p("ValDtls.TotInvVal", str(v.TotInvVal), "2189", f"expected {expected}")
+
+
+# --- parties -----------------------------------------------------------------------
+
+
+@rule
+def gstins(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for field, number in (
+        ("SellerDtls.Gstin", inv.SellerDtls.Gstin),
+        ("BuyerDtls.Gstin", inv.BuyerDtls.Gstin),
+    ):
+        if number == "URP":
+            if not inv.TranDtls.SupTyp.startswith("EXP"):
+                yield _p(field, number, "3028", "URP only for exports")
+            continue
+        try:
+            gstin_id.validate(number, sandbox=cfg.sandbox)
+        except gstin_id.InvalidGstin as exc:
+            yield _p(field, number, "3028", str(exc))
+
+
+@rule
+def seller_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    sd = inv.SellerDtls
+    if sd.Gstin[:2] != sd.Stcd:
+        yield _p("SellerDtls.Stcd", sd.Stcd, "2258", f"GSTIN state {sd.Gstin[:2]}")
+
+
+@rule
+def buyer_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    bd = inv.BuyerDtls
+    if bd.Gstin != "URP" and bd.Gstin[:2] != bd.Stcd:
+        yield _p("BuyerDtls.Stcd", bd.Stcd, "2265", f"GSTIN state {bd.Gstin[:2]}")
+
+
+@rule
+def pins(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    parties: list[tuple[str, Any]] = [("SellerDtls", inv.SellerDtls), ("BuyerDtls", inv.BuyerDtls)]
+    parties += [(n, b) for n, b in (("DispDtls", inv.DispDtls), ("ShipDtls", inv.ShipDtls)) if b]
+    for name, block in parties:
+        if not is_state_code(block.Stcd.zfill(2)):
+            yield _p(f"{name}.Stcd", block.Stcd, "2178", "not a GST state code")
+        elif not pin_belongs(str(block.Pin), block.Stcd.zfill(2)):
+            yield _p(f"{name}.Pin", block.Pin, "2178", f"state {block.Stcd}")
+
+
+@rule
+def same_gstin(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if inv.SellerDtls.Gstin == inv.BuyerDtls.Gstin:
+        yield _p("BuyerDtls.Gstin", inv.BuyerDtls.Gstin, "2211")
+
+
+# --- document ----------------------------------------------------------------------
+
+
+@rule
+def serial_numbers(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    for sl, n in Counter(it.SlNo for it in inv.ItemList).items():
+        if n > 1:
+            yield _p("ItemList.SlNo", sl, "2233", f"{n} items")
+
+
+@rule
+def original_document(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    if _is_note(inv) and not (inv.RefDtls and inv.RefDtls.PrecDocDtls):
+        yield _p("RefDtls.PrecDocDtls", None, "2191", f"a {inv.DocDtls.Typ} names its invoice")
+
+
+@rule
+def document_date(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
+    when = _date(inv.DocDtls.Dt)
+    today = cfg.today or dt.date.today()
+    if when is None:
+        yield _p("DocDtls.Dt", inv.DocDtls.Dt, "2144")
+    elif when > today:
+        yield _p("DocDtls.Dt", inv.DocDtls.Dt, "2163")
+    elif cfg.reporting_window_days is not None and (today - when).days > cfg.reporting_window_days:
+        yield _p("DocDtls.Dt", inv.DocDtls.Dt, "2305", f"{(today - when).days} days before {today}")
+
+
+RULES: tuple[Rule, ...] = tuple(_RULES)
+
+
+def parse(payload: Inv01 | dict[str, Any]) -> tuple[Inv01 | None, list[Problem]]:
+    """The payload as a model, or the schema's field problems."""
+    if isinstance(payload, Inv01):
+        return payload, []
+    try:
+        return Inv01.model_validate(payload), []
+    except ValidationError as exc:
+        return None, [
+            Problem(".".join(str(p) for p in e["loc"]), e.get("input"), e["msg"], "2140")
+            for e in exc.errors()
+        ]
+
+
+def validate(payload: Inv01 | dict[str, Any], settings: Settings | None = None) -> list[Problem]:
+    """Every rule the payload breaks, each with its IRP code (empty list: good)."""
+    inv, problems = parse(payload)
+    if inv is None:
+        return problems
+    cfg = settings or Settings()
+    for fn in RULES:
+        problems.extend(fn(inv, cfg))
+    return problems

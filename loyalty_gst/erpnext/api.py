@@ -1,0 +1,95 @@
+"""Whitelisted methods for channels that talk to the ERPNext site:
+`/api/method/loyalty_gst.erpnext.api.<lookup|quote|commit|return_invoice>`.
+
+They call the same `service` as the standalone HTTP API (loyalty_gst/api.py, FastAPI),
+on the site's ledger (frappe's transaction: frappe commits at the end of the request).
+Errors are translated once: InvalidInput and ledger refusals → `frappe.throw` (HTTP 417)
+naming the field, value and rule. Permissions: reading needs Sales Invoice read;
+posting needs Sales Invoice submit. Mobile numbers come back masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import frappe
+
+from loyalty_gst import service
+from loyalty_gst.erpnext.settings import program_book
+from loyalty_gst.erpnext.store_bridge import site_store
+from loyalty_gst.errors import LoyaltyGstError
+from loyalty_gst.models import ReturnLine
+from loyalty_gst.validation import load_json, parse_sale
+
+
+def _guard(ptype: str) -> None:
+    frappe.has_permission("Sales Invoice", ptype, throw=True)
+
+
+def _fail(exc: LoyaltyGstError) -> None:
+    frappe.throw(str(exc), title=type(exc).__name__)
+
+
+@frappe.whitelist()
+def lookup(phone: str) -> dict[str, Any]:
+    _guard("read")
+    try:
+        return service.lookup(site_store(), phone).model_dump(mode="json")
+    except LoyaltyGstError as exc:
+        _fail(exc)
+        raise
+
+
+@frappe.whitelist(methods=["POST"])
+def quote(sale: str | dict[str, Any], points: int = 0) -> dict[str, Any]:
+    _guard("create")
+    try:
+        result = service.quote(site_store(), parse_sale(sale), int(points), program=program_book())
+    except LoyaltyGstError as exc:
+        _fail(exc)
+        raise
+    return result.model_dump(mode="json")
+
+
+@frappe.whitelist(methods=["POST"])
+def commit(sale: str | dict[str, Any], key: str, points: int = 0) -> dict[str, Any]:
+    """Post a channel's sale (redeem + earn) under the channel's idempotency key."""
+    _guard("submit")
+    try:
+        parsed = parse_sale(sale)
+        if points:
+            q = service.quote(site_store(), parsed, int(points), program=program_book())
+            done = service.commit(site_store(), q, key=key, program=program_book())
+        else:
+            done = service.commit(site_store(), parsed, key=key, program=program_book())
+    except LoyaltyGstError as exc:
+        _fail(exc)
+        raise
+    return done.model_dump(mode="json")
+
+
+@frappe.whitelist(methods=["POST"])
+def return_invoice(
+    invoice_number: str,
+    seller_gstin: str,
+    number: str,
+    key: str,
+    date: str | None = None,
+    returns: str | list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A credit note against a committed sale: points restored and reversed pro rata."""
+    _guard("submit")
+    rows = load_json(returns) if isinstance(returns, str) else returns
+    try:
+        done = service.return_(
+            site_store(), invoice_number=invoice_number, seller_gstin=seller_gstin,
+            number=number, key=key,
+            date=dt.date.fromisoformat(date) if date else dt.date.today(),
+            returns=[ReturnLine.model_validate(r) for r in rows] if rows else None,
+            program=program_book(),
+        )  # fmt: skip
+    except LoyaltyGstError as exc:
+        _fail(exc)
+        raise
+    return done.model_dump(mode="json")

@@ -1,0 +1,127 @@
+"""Persistence behind one interface: SQLAlchemy Core on SQLite, PostgreSQL or MariaDB.
+
+`open_store(url)` gives a migrated `Store`. Ledger writes go through `Store.begin()`
+(one transaction; the service locks the account row first). Stored invoices are read
+back as TaxedInvoices by `iter_invoices`, which streams in (date, number) order with
+keyset pagination: one short query per batch, memory flat however many there are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+
+import sqlalchemy as sa
+
+from loyalty_gst.models import TaxedInvoice
+from loyalty_gst.store import migrations
+from loyalty_gst.store import schema as s
+from loyalty_gst.store.engine import default_url, kind_of, make_engine, normalise_url
+
+
+class Store:
+    """One database: its engine, its kind, and the operations every channel shares."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self.kind = kind_of(engine.url.render_as_string(hide_password=False))
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def begin(self) -> Iterator[sa.Connection]:
+        """One transaction (IMMEDIATE on SQLite): commits on success, rolls back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def migrate(self) -> list[int]:
+        return migrations.migrate(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def add_invoices(self, invoices: Iterable[TaxedInvoice], *, batch: int = 1000) -> int:
+        """Bulk-load invoices (no ledger postings), `batch` rows per transaction."""
+        it = iter(invoices)
+        count = 0
+        while chunk := list(islice(it, batch)):
+            with self.begin() as conn:
+                conn.execute(s.invoices.insert(), [invoice_row(inv) for inv in chunk])
+            count += len(chunk)
+        return count
+
+    def iter_invoices(
+        self,
+        *,
+        seller_gstin: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        batch: int = 1000,
+    ) -> Iterator[TaxedInvoice]:
+        """Stored invoices and notes in (date, number) order, `batch` rows per query."""
+        t = s.invoices
+        base = sa.select(t.c.id, t.c.date, t.c.number, t.c.body)
+        if seller_gstin:
+            base = base.where(t.c.seller_gstin == seller_gstin)
+        if start:
+            base = base.where(t.c.date >= start)
+        if end:
+            base = base.where(t.c.date <= end)
+        base = base.order_by(t.c.date, t.c.number, t.c.id).limit(batch)
+        last: tuple[dt.date, str, int] | None = None
+        while True:
+            query = base
+            if last is not None:
+                d, n, i = last
+                query = query.where(
+                    sa.or_(
+                        t.c.date > d,
+                        sa.and_(t.c.date == d, t.c.number > n),
+                        sa.and_(t.c.date == d, t.c.number == n, t.c.id > i),
+                    )
+                )
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield TaxedInvoice.model_validate_json(row.body)
+            if len(rows) < batch:
+                return
+            last = (rows[-1].date, rows[-1].number, rows[-1].id)
+
+    def get_invoice(self, number: str, seller_gstin: str) -> TaxedInvoice | None:
+        with self.engine.connect() as conn:
+            body = conn.scalar(
+                sa.select(s.invoices.c.body).where(
+                    s.invoices.c.seller_gstin == seller_gstin, s.invoices.c.number == number
+                )
+            )
+        return TaxedInvoice.model_validate_json(body) if body else None
+
+
+def invoice_row(inv: TaxedInvoice, account_id: int | None = None) -> dict[str, object]:
+    return {
+        "number": inv.number,
+        "kind": inv.kind,
+        "date": inv.date,
+        "seller_gstin": inv.seller.gstin,
+        "store": inv.store,
+        "account_id": account_id,
+        "grand_total": inv.totals.grand_total,
+        "against_number": inv.against.number if inv.against else None,
+        "body": inv.model_dump_json(),
+    }
+
+
+def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
+    """A Store on `url` (None: $LOYALTY_GST_DB or ./loyalty.sqlite), migrated by default."""
+    store = Store(make_engine(url))
+    if migrate:
+        store.migrate()
+    return store
+
+
+__all__ = ["Store", "default_url", "invoice_row", "normalise_url", "open_store"]

@@ -1,0 +1,58 @@
+"""Versioned migrations: `schema_version` records each applied step; applying twice is a no-op.
+
+Steps are ordered (version, name, function of a connection). A new schema change is a
+new step appended at the end; applied steps are never edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from loyalty_gst.store import schema as s
+
+Step = tuple[int, str, Callable[[sa.Connection], None]]
+
+
+def _v1(conn: sa.Connection) -> None:
+    s.metadata.create_all(conn, tables=list(s.V1_TABLES[1:]), checkfirst=True)
+
+
+def _v2(conn: sa.Connection) -> None:
+    for index in s.V2_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Step, ...] = (
+    (1, "ledger tables: accounts, entries, lots, holds, spend, requests, invoices", _v1),
+    (2, "indexes for streaming invoices and velocity checks", _v2),
+)
+
+
+def applied(conn: sa.Connection) -> set[int]:
+    return set(conn.scalars(sa.select(s.schema_version.c.version)))
+
+
+def migrate(engine: sa.Engine) -> list[int]:
+    """Apply every step not yet recorded; returns the versions applied now."""
+    with engine.begin() as conn:
+        s.schema_version.create(conn, checkfirst=True)
+    done: list[int] = []
+    for version, name, step in MIGRATIONS:
+        with engine.begin() as conn:
+            if version in applied(conn):
+                continue
+            step(conn)
+            now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            conn.execute(
+                s.schema_version.insert().values(version=version, name=name, applied_at=now)
+            )
+            done.append(version)
+    return done
+
+
+def current(engine: sa.Engine) -> int:
+    with engine.connect() as conn:
+        return max(applied(conn), default=0)

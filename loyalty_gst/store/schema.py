@@ -1,0 +1,156 @@
+"""The ledger's tables (SQLAlchemy Core), one definition for SQLite, PostgreSQL, MariaDB.
+
+Amounts are stored as whole paise in BIGINT columns (`Paise`), read back as Decimal:
+SQLite has no exact decimal type and would round through a float. Times are UTC ISO
+text of fixed width (they sort as text and hash the same everywhere). Long JSON goes
+into LONGTEXT on MariaDB (TEXT there stops at 64 KB).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from loyalty_gst.money import PAISA, paise
+
+metadata = sa.MetaData()
+LongText = sa.Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
+Key = sa.String(200)
+
+
+class Paise(sa.types.TypeDecorator[Decimal]):
+    """A Decimal rupee amount kept exactly as an integer number of paise."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        return int(paise(value) / PAISA)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) * PAISA).quantize(PAISA)
+
+
+schema_version = sa.Table(
+    "schema_version",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("applied_at", sa.String(32), nullable=False),
+)
+
+accounts = sa.Table(
+    "accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("mobile", sa.String(16), unique=True),  # E.164
+    sa.Column("email", sa.String(254), unique=True),  # lower-cased
+    sa.Column("card_no", sa.String(32), unique=True),
+    sa.Column("name", sa.String(100)),
+    sa.Column("birthday", sa.Date),
+    sa.Column("referred_by", sa.Integer),
+    sa.Column("status", sa.String(10), nullable=False, default="active"),
+    sa.Column("merged_into", sa.Integer),
+    sa.Column("balance", sa.BigInteger, nullable=False, default=0),
+    sa.Column("tier", sa.String(32), nullable=False),
+    sa.Column("purchases", sa.Integer, nullable=False, default=0),
+    sa.Column("seq", sa.Integer, nullable=False, default=0),  # chain head: last entry's seq
+    sa.Column("head", sa.String(64), nullable=False),  # and its hash
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+entries = sa.Table(
+    "entries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("key", Key, nullable=False, unique=True),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+    sa.Column("body", LongText, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("account_id", "seq", name="uq_entries_account_seq"),
+)
+
+lots = sa.Table(
+    "lots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("remaining", sa.BigInteger, nullable=False),
+    sa.Column("expires_on", sa.Date, nullable=False),
+    sa.Column("earned_on", sa.Date, nullable=False),
+    sa.Column("entry_key", Key, nullable=False),
+    sa.Column("carried_from", sa.Integer),  # the merged account's lot this one continues
+)
+
+holds = sa.Table(
+    "holds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("key", Key, nullable=False, unique=True),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("until", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # open | released | used
+)
+
+spend = sa.Table(
+    "spend",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("amount", Paise, nullable=False),  # a return is negative
+    sa.Column("ref", sa.String(100), nullable=False),
+)
+
+# the first result of every keyed request (commit, return, hold): a replay returns it
+requests = sa.Table(
+    "requests",
+    metadata,
+    sa.Column("key", Key, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("result", LongText, nullable=False),
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+invoices = sa.Table(
+    "invoices",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("number", sa.String(32), nullable=False),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("seller_gstin", sa.String(15), nullable=False),
+    sa.Column("store", sa.String(32)),
+    sa.Column("account_id", sa.Integer),
+    sa.Column("grand_total", Paise, nullable=False),
+    sa.Column("against_number", sa.String(32)),
+    sa.Column("body", LongText, nullable=False),  # TaxedInvoice.model_dump_json()
+    sa.UniqueConstraint("seller_gstin", "number", name="uq_invoices_seller_number"),
+)
+
+V1_TABLES = (schema_version, accounts, entries, lots, holds, spend, requests, invoices)
+
+# version 2: the indexes the streaming reads and the velocity checks use
+V2_INDEXES = (
+    sa.Index("ix_invoices_date_number", invoices.c.date, invoices.c.number),
+    sa.Index(
+        "ix_invoices_seller_date", invoices.c.seller_gstin, invoices.c.date, invoices.c.number
+    ),
+    sa.Index("ix_invoices_against", invoices.c.seller_gstin, invoices.c.against_number),
+    sa.Index("ix_entries_account_kind_at", entries.c.account_id, entries.c.kind, entries.c.at),
+    sa.Index("ix_spend_account_day", spend.c.account_id, spend.c.day),
+)

@@ -1,0 +1,1 @@
+"""FrappeTestCase tests of the ERPNext glue in a real site."""

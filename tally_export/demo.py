@@ -1,0 +1,19 @@
+"""Demo step: the day's Tally masters and vouchers into out/tally/, and a summary line."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tally_export.config import TallySettings
+from tally_export.export import write_masters, write_vouchers
+
+if TYPE_CHECKING:
+    from loyalty_gst.cli.demo import DemoRun
+
+
+def run_tally(run: DemoRun) -> None:
+    out = run.out / "tally"
+    settings = TallySettings(company=str(run.catalogue.company["name"]))
+    _, masters = write_masters(run.invoices, settings, out)
+    summary = write_vouchers(run.invoices, settings, out)
+    run.notes.append(f"Tally: {masters.count} masters, {summary.line()} → {out}/")
