@@ -2,8 +2,11 @@
 
 Opening balances are migrated first for every member in the day's sales (two lots,
 one expiring sooner), so redemptions have points to use; then each sale is committed
-(redeem + earn + stored invoice in one transaction) under the program's caps, a few
-goods are returned, lots due by the day are expired, and every chain is verified.
+(redeem + earn + stored invoice in one transaction) under the program's caps — a
+redemption the ledger refuses is billed without points, as a till would — a few goods
+are returned, lots due by the day are expired, and every chain is verified. The day's
+documents become what the ledger stored (invoices and credit notes), so every later
+rendering (GSTR-1, Tally, e-invoice) shows exactly the books.
 """
 
 from __future__ import annotations
@@ -40,24 +43,26 @@ def run_ledger(run: DemoRun) -> None:
     refused = 0
     committed = []
     for i, sale in enumerate(run.sales):
+        at = start + dt.timedelta(seconds=100 * i)
         try:
-            done = service.commit(
-                store, sale, key=f"demo:{sale.number}", program=book,
-                now=start + dt.timedelta(seconds=100 * i),
-            )  # fmt: skip
-            committed.append(done)
+            done = service.commit(store, sale, key=f"demo:{sale.number}", program=book, now=at)
         except LedgerError:
             refused += 1
+            bare = sale.model_copy(update={"loyalty": None})
+            done = service.commit(store, bare, key=f"demo:{sale.number}", program=book, now=at)
+        committed.append(done)
+    notes = []
     returned = 0
     for n, done in enumerate(committed[::25], start=1):
         inv = done.invoice
         try:
-            service.return_(
+            back = service.return_(
                 store, invoice_number=inv.number, seller_gstin=inv.seller.gstin,
                 number=f"CN/{run.day:%y%m}/{n:05d}", date=run.day, key=f"demo-return:{inv.number}",
                 returns=[ReturnLine(line_no=1, qty=Decimal(1))], program=book,
                 now=start + dt.timedelta(hours=10, seconds=returned),
             )  # fmt: skip
+            notes.append(back.note)
             returned += 1
         except LedgerError:
             pass
@@ -66,9 +71,10 @@ def run_ledger(run: DemoRun) -> None:
     redeemed = sum(c.points_redeemed for c in committed)
     earned = sum(c.points_earned + c.bonus_points for c in committed)
     store.dispose()
+    run.invoices[:] = [c.invoice for c in committed] + notes
     run.notes.append(
         f"ledger: {len(members)} opening balances, {len(committed)} sales committed "
-        f"({refused} refused), {redeemed} points redeemed, {earned} earned, "
+        f"({refused} redemption(s) refused, billed without points), {redeemed} points redeemed, {earned} earned, "
         f"{returned} returns, {expired.points} points expired; verify: "
         f"{'chains intact' if not problems else f'{len(problems)} problem(s)'} → {path}"
     )

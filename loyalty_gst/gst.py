@@ -80,6 +80,11 @@ class LineTax:
         return self.cgst + self.sgst + self.igst + self.cess
 
 
+NO_TAX = LineTax(ZERO, ZERO, ZERO, ZERO)
+# Zero-rated supplies under a bond or LUT (Sec. 16 IGST Act): the rate is shown, no tax is paid.
+WITHOUT_PAYMENT = frozenset(("SEZWOP", "EXPWOP"))
+
+
 def tax_on(taxable: Decimal, rate: Decimal, cess_rate: Decimal, supply: Supply) -> LineTax:
     """Tax of one line on its taxable value; CGST == SGST by construction (IRP 2227)."""
     cess = paise(taxable * cess_rate / HUNDRED)
@@ -104,16 +109,17 @@ class Priced:
     inclusive: Decimal  # what the line costs the customer before loyalty, tax included
 
 
-def price(line: SaleLine, prices_include_tax: bool, supply: Supply) -> Priced:
-    """Gross, trade discount and taxable value of one line, before any loyalty."""
+def price(line: SaleLine, prices_include_tax: bool, supply: Supply, charged: bool = True) -> Priced:
+    """Gross, trade discount and taxable value of one line, before any loyalty.
+    `charged` is False for a supply without payment of tax: its price holds no tax."""
     value = paise(line.qty * line.unit_price)
-    if prices_include_tax:
+    if prices_include_tax and charged:
         inclusive = value - line.discount
         taxable = back_out(inclusive, line.gst_rate, line.cess_rate)
         gross = back_out(value, line.gst_rate, line.cess_rate)
         return Priced(gross, gross - taxable, taxable, inclusive)
     taxable = value - line.discount
-    tax = tax_on(taxable, line.gst_rate, line.cess_rate, supply)
+    tax = tax_on(taxable, line.gst_rate, line.cess_rate, supply) if charged else NO_TAX
     return Priced(value, line.discount, taxable, taxable + tax.total)
 
 
@@ -126,7 +132,8 @@ def compute(sale: Sale) -> TaxedInvoice:
     category = category_of(sale)
     pos = place_of_supply(sale, category)
     supply = supply_of(sale.seller.gstin[:2], pos, category)
-    priced = [price(ln, sale.prices_include_tax, supply) for ln in sale.lines]
+    charged = category not in WITHOUT_PAYMENT
+    priced = [price(ln, sale.prices_include_tax, supply, charged) for ln in sale.lines]
 
     loyalty = sale.loyalty
     by_bill = loyalty is not None and loyalty.basis == "bill"
@@ -151,14 +158,14 @@ def compute(sale: Sale) -> TaxedInvoice:
     for i, (ln, p, share) in enumerate(zip(sale.lines, priced, shares, strict=True), start=1):
         if tender or not share:
             after = p.taxable
-        elif by_bill:
+        elif by_bill and charged:
             after = back_out(p.inclusive - share, ln.gst_rate, ln.cess_rate)
         else:
             after = p.taxable - share
-        tax = tax_on(after, ln.gst_rate, ln.cess_rate, supply)
+        tax = tax_on(after, ln.gst_rate, ln.cess_rate, supply) if charged else NO_TAX
         foregone = (
             tax_on(p.taxable, ln.gst_rate, ln.cess_rate, supply).total - tax.total
-            if after != p.taxable
+            if after != p.taxable and charged
             else ZERO
         )
         lines.append(

@@ -56,7 +56,8 @@ def sales_of_day(
         prefix = f"{store.code.replace('-', '')}"[:6]
         serial[prefix] = serial.get(prefix, 0) + 1
         yield Sale(
-            number=f"{prefix}/{day:%y%m}/{serial[prefix]:05d}",
+            # ≤ 16 characters, the IRP's limit for a document number (up to 9,999 a month)
+            number=f"{prefix}/{day:%y%m}/{serial[prefix]:04d}",
             date=day,
             seller=seller,
             buyer=buyer,

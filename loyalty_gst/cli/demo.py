@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from loyalty_gst import fixtures, gst
+from loyalty_gst import fixtures, gst, program
 from loyalty_gst.models import Sale, TaxedInvoice
 from loyalty_gst.money import ZERO, format_inr
 from loyalty_gst.sample_day import sales_of_day
@@ -46,6 +46,10 @@ def _step(target: str) -> Callable[[DemoRun], None]:
     return fn
 
 
+def _points(sale: Sale) -> int:
+    return sale.loyalty.points if sale.loyalty else 0
+
+
 @click.command()
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path())
 @click.option("--date", "day", default="2025-11-21", show_default=True, help="Business day.")
@@ -59,20 +63,27 @@ def demo(out_dir: str, day: str, count: int, seed: int) -> None:
     cat = fixtures.load()
     when = dt.date.fromisoformat(day)
     sales = list(sales_of_day(cat, when, count=count, seed=seed))
-    invoices = [gst.compute(s) for s in sales]
+    book = program.load()
+    # priced under the program's caps, as the ledger will; the ledger step replaces these
+    # with what it stored (refused redemptions billed without points, credit notes added)
+    invoices = [gst.compute(program.apply_caps(s, book.active(s.date), _points(s))) for s in sales]
+    run = DemoRun(out, when, cat, sales, invoices, console)
+    for target in DEMO_STEPS:
+        _step(target)(run)
+    invoices = run.invoices
     with (out / "invoices.jsonl").open("w", encoding="utf-8") as fh:
         for inv in invoices:
             fh.write(inv.model_dump_json() + "\n")
     for inv in invoices:
         name = inv.number.replace("/", "_") + ".json"
         (out / "invoices" / name).write_text(inv.model_dump_json(indent=1), encoding="utf-8")
-    run = DemoRun(out, when, cat, sales, invoices, console)
-    for target in DEMO_STEPS:
-        _step(target)(run)
+    notes = [i for i in invoices if i.kind != "invoice"]
+    invoices = [i for i in invoices if i.kind == "invoice"]
     redeemed = [i for i in invoices if i.loyalty.points_redeemed]
     summary = {
         "day": day,
         "invoices": len(invoices),
+        "credit_notes": len(notes),
         "with_redemption": len(redeemed),
         "points_redeemed": sum(i.loyalty.points_redeemed for i in invoices),
         "loyalty_discount": str(sum((i.totals.loyalty_discount for i in invoices), ZERO)),
@@ -85,7 +96,7 @@ def demo(out_dir: str, day: str, count: int, seed: int) -> None:
     (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     console.print(
         f"[bold]{len(invoices)}[/] invoices for {day} "
-        f"({len(redeemed)} with points) → {out}/invoices.jsonl\n"
+        f"({len(redeemed)} with points) and {len(notes)} credit notes → {out}/invoices.jsonl\n"
         f"loyalty discount {format_inr(sum((i.totals.loyalty_discount for i in invoices), ZERO))}"
         f", GST on it foregone {format_inr(sum((i.totals.gst_foregone for i in invoices), ZERO))}"
         f", billed {format_inr(sum((i.totals.grand_total for i in invoices), ZERO))}"

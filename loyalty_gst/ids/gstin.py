@@ -13,7 +13,7 @@ False
 >>> is_valid('27AAPFU0939F1ZO', sandbox=True)
 True
 >>> mask('27AAPFU0939F1ZV')
-'27AAXXXXXXXXXZV'
+'27AA*********ZV'
 """
 
 from __future__ import annotations
@@ -88,4 +88,4 @@ def check_character(first14: str) -> str:
 def mask(number: str) -> str:
     """Keep state, two PAN letters and the last two characters; for logs and screens."""
     n = compact(number)
-    return n[:4] + "X" * (len(n) - 6) + n[-2:]
+    return n[:4] + "*" * (len(n) - 6) + n[-2:]

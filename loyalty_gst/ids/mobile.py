@@ -24,7 +24,7 @@ class InvalidMobile(ValueError):
 
 
 def validate(number: str) -> Mobile:
-    """Return the E.164 form (+91XXXXXXXXXX) or raise InvalidMobile."""
+    """Return the E.164 form (+91 and ten digits) or raise InvalidMobile."""
     try:
         parsed = phonenumbers.parse(number, "IN")
     except phonenumbers.NumberParseException as exc:

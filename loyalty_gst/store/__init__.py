@@ -76,14 +76,8 @@ class Store:
         while True:
             query = base
             if last is not None:
-                d, n, i = last
-                query = query.where(
-                    sa.or_(
-                        t.c.date > d,
-                        sa.and_(t.c.date == d, t.c.number > n),
-                        sa.and_(t.c.date == d, t.c.number == n, t.c.id > i),
-                    )
-                )
+                # one row-value comparison: the index range scan resumes where the batch ended
+                query = query.where(sa.tuple_(t.c.date, t.c.number, t.c.id) > sa.tuple_(*last))
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
             for row in rows:

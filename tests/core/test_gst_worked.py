@@ -325,3 +325,27 @@ def test_thirds_cumulative_returns_add_up():
         before += 1
         got.append(cn.lines[0].taxable_value)
     assert got == [D("333.33"), D("333.34"), D("333.33")]
+
+
+def test_zero_rated_without_payment_keeps_rate_and_charges_no_tax():
+    # SEZ unit under LUT (SEZWOP): IGST supply, the rate shown, no tax paid (Sec. 16 IGST Act)
+    inv = taxed(sale(buyer=BUYER_KA, category="SEZWOP"))
+    shirt, belt = inv.lines
+    assert inv.supply == "inter" and (shirt.gst_rate, belt.gst_rate) == (D("5"), D("18"))
+    # the loyalty split is unchanged: 300 → 200.00 / 100.00; taxable 1800.00 / 900.00
+    assert (shirt.taxable_value, belt.taxable_value) == (D("1800.00"), D("900.00"))
+    assert [ln.igst + ln.cgst + ln.sgst + ln.cess for ln in inv.lines] == [D("0"), D("0")]
+    # no tax was due, so none was foregone; grand total = taxable 2700.00
+    assert inv.totals.gst_foregone == D("0") and inv.totals.grand_total == D("2700.00")
+    # the same sale with payment (SEZWP): IGST 90.00 + 162.00 as in the inter-state example
+    assert taxed(sale(buyer=BUYER_KA, category="SEZWP")).totals.igst == D("252.00")
+
+
+def test_without_payment_price_inclusive_flag_holds_no_tax():
+    # an export without payment: "prices include tax" has no tax to back out
+    line = {**SHIRTS, "qty": "1", "unit_price": "1050"}
+    doc = sale(lines=[line], category="EXPWOP", loyalty=None, prices_include_tax=True)
+    doc["buyer"] = {**BUYER_KA, "gstin": None, "state_code": "96", "pincode": "999999"}
+    inv = taxed(doc)
+    assert inv.place_of_supply == "96" and inv.lines[0].taxable_value == D("1050.00")
+    assert inv.totals.igst == D("0") and inv.totals.grand_total == D("1050.00")
