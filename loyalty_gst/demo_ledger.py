@@ -74,7 +74,8 @@ def run_ledger(run: DemoRun) -> None:
     run.invoices[:] = [c.invoice for c in committed] + notes
     run.notes.append(
         f"ledger: {len(members)} opening balances, {len(committed)} sales committed "
-        f"({refused} redemption(s) refused, billed without points), {redeemed} points redeemed, {earned} earned, "
+        f"({refused} redemption(s) refused, billed without points), "
+        f"{redeemed} points redeemed, {earned} earned, "
         f"{returned} returns, {expired.points} points expired; verify: "
         f"{'chains intact' if not problems else f'{len(problems)} problem(s)'} → {path}"
     )
