@@ -53,8 +53,10 @@ def run_ledger(run: DemoRun) -> None:
         committed.append(done)
     notes = []
     returned = 0
-    for n, done in enumerate(committed[::25], start=1):
+    series: dict[str, int] = {}  # credit notes are numbered per seller GSTIN, without gaps
+    for done in committed[::25]:
         inv = done.invoice
+        n = series.get(inv.seller.gstin, 0) + 1
         try:
             back = service.return_(
                 store, invoice_number=inv.number, seller_gstin=inv.seller.gstin,
@@ -63,6 +65,7 @@ def run_ledger(run: DemoRun) -> None:
                 now=start + dt.timedelta(hours=10, seconds=returned),
             )  # fmt: skip
             notes.append(back.note)
+            series[inv.seller.gstin] = n
             returned += 1
         except LedgerError:
             pass

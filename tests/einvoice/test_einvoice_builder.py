@@ -146,11 +146,8 @@ def test_sez_with_payment_same_state_is_still_igst():
 
 
 def test_export_without_payment_pos_96_urp_buyer():
-    zero_rated = [
-        {**SHIRTS, "gst_rate": "0", "tax_category": "taxable"},
-        {**BELT, "gst_rate": "0", "tax_category": "taxable"},
-    ]
-    doc = sale(buyer=BUYER_ABROAD, category="EXPWOP", lines=zero_rated, loyalty=None)
+    # the goods keep their rates (5%, 18%); under LUT the IGST is not paid
+    doc = sale(buyer=BUYER_ABROAD, category="EXPWOP", lines=[SHIRTS, BELT], loyalty=None)
     export = s.Export(ShipBNo="7654321", ShipBDt="22/11/2025", Port="INBOM1", ForCur="AED")
     payload = build(taxed(doc), export=export)
     data = as_json(payload)
@@ -172,9 +169,9 @@ def test_export_without_payment_pos_96_urp_buyer():
         "CntCode": "AE",
     }
     # under LUT no IGST: 2000 + 1000 = 3000.00 taxable and invoice value
-    assert [(it["AssAmt"], it.get("IgstAmt")) for it in data["ItemList"]] == [
-        (D("2000.00"), None),
-        (D("1000.00"), None),
+    assert [(it["AssAmt"], it["GstRt"], it.get("IgstAmt")) for it in data["ItemList"]] == [
+        (D("2000.00"), D("5"), None),
+        (D("1000.00"), D("18"), None),
     ]
     assert data["ValDtls"] == {"AssVal": D("3000.00"), "TotInvVal": D("3000.00")}
     assert validate(payload, OK) == []
