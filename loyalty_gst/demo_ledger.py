@@ -4,7 +4,8 @@ Opening balances are migrated first for every member in the day's sales (two lot
 one expiring sooner), so redemptions have points to use; then each sale is committed
 (redeem + earn + stored invoice in one transaction) under the program's caps — a
 redemption the ledger refuses is billed without points, as a till would — a few goods
-are returned, lots due by the day are expired, and every chain is verified. The day's
+are returned, one invoice is cancelled, lots due by the day are expired, and every chain
+is verified. The day's
 documents become what the ledger stored (invoices and credit notes), so every later
 rendering (GSTR-1, Tally, e-invoice) shows exactly the books.
 """
@@ -69,16 +70,25 @@ def run_ledger(run: DemoRun) -> None:
             returned += 1
         except LedgerError:
             pass
+    # one invoice cancelled (keyed returns above took every 25th; the 2nd was never returned)
+    cancelled = committed[1].invoice if len(committed) > 1 else None
+    if cancelled is not None:
+        service.void(
+            store, invoice_number=cancelled.number, seller_gstin=cancelled.seller.gstin,
+            key=f"demo-cancel:{cancelled.number}", reason="billing error", program=book,
+            now=start + dt.timedelta(hours=10, minutes=30),
+        )  # fmt: skip
     expired = service.expire(store, as_of=run.day, now=start + dt.timedelta(hours=11))
     problems = service.verify(store)
     redeemed = sum(c.points_redeemed for c in committed)
     earned = sum(c.points_earned + c.bonus_points for c in committed)
     store.dispose()
-    run.invoices[:] = [c.invoice for c in committed] + notes
+    run.invoices[:] = [c.invoice for c in committed if c.invoice is not cancelled] + notes
     run.notes.append(
         f"ledger: {len(members)} opening balances, {len(committed)} sales committed "
         f"({refused} redemption(s) refused, billed without points), "
         f"{redeemed} points redeemed, {earned} earned, "
-        f"{returned} returns, {expired.points} points expired; verify: "
+        f"{returned} returns, {1 if cancelled else 0} cancelled, "
+        f"{expired.points} points expired; verify: "
         f"{'chains intact' if not problems else f'{len(problems)} problem(s)'} → {path}"
     )

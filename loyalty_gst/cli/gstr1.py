@@ -188,7 +188,8 @@ def _from_store(
                 yield
 
         settings = Settings(
-            cancelled=settings.cancelled,
+            # cancellations the ledger recorded, plus any listed in --cancelled
+            cancelled=settings.cancelled | stored.cancelled(store, gstin, period.start, period.end),
             aato=settings.aato,
             irns=settings.irns,
             original_value=stored.original_lookup(store, gstin),

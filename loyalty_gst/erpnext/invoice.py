@@ -6,7 +6,7 @@
 - validate: after ERPNext's taxes, record taxable-before-loyalty and GST foregone;
 - on_submit: `service.commit` of ERPNext's own numbers (adapter), key "<doctype>:<name>";
   a return (`is_return`) → `service.return_` pro rata on the lines returned;
-- on_cancel: everything of the invoice restored / reversed through `service.return_`.
+- on_cancel: everything of the invoice restored / reversed through `service.void`.
 Consolidated POS Sales Invoices (`is_consolidated`) post nothing: their POS Invoices did.
 Service errors are translated once, here, into `frappe.throw`.
 """
@@ -265,7 +265,8 @@ def _post_return(doc: Any) -> None:
 
 def on_cancel(doc: Any, method: str | None = None) -> None:
     """Cancelling an invoice gives back its redeemed points and takes back its earned
-    points (the ledger records it as a full return keyed "<doctype>:<name>:cancel")."""
+    points (`service.void`, keyed "<doctype>:<name>:cancel"); the stored invoice is marked
+    cancelled, so GSTR-1 from the store lists it in doc_issue — no credit note is made."""
     if not _on_ledger(doc):
         return
     if doc.get("is_return"):
@@ -278,10 +279,9 @@ def on_cancel(doc: Any, method: str | None = None) -> None:
             )
         return
     try:
-        service.return_(
-            site_store(), invoice_number=doc.name,
-            seller_gstin=seller_gstin(doc), number=f"{doc.name}/CXL"[:32],
-            date=dt.date.today(), key=f"{doc.doctype}:{doc.name}:cancel",
+        service.void(
+            site_store(), invoice_number=doc.name, seller_gstin=seller_gstin(doc),
+            key=f"{doc.doctype}:{doc.name}:cancel", reason="cancelled in ERPNext",
             program=settings.program_book(),
         )  # fmt: skip
     except UnknownDocument:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from loyalty_gst.cli.demo import DemoRun
-from loyalty_gst.gstr1 import Builder, Period
+from loyalty_gst.gstr1 import Builder, Period, Settings
 from loyalty_gst.gstr1.view import DocView
 from loyalty_gst.models import TaxedInvoice
 
@@ -24,7 +24,9 @@ def run_gstr1(run: DemoRun) -> None:
     agree = True
     warnings = 0
     for seller in sorted(run.catalogue.sellers.values(), key=lambda s: s.gstin):
-        builder = Builder(seller.gstin, period.fp)
+        builder = Builder(
+            seller.gstin, period.fp, Settings(cancelled=_cancelled(db, seller.gstin, period))
+        )
         for doc in _documents(run, db, seller.gstin, period):
             if isinstance(doc, DocView):
                 builder.add_view(doc)
@@ -56,5 +58,18 @@ def _documents(
     store = open_store(f"sqlite:///{db}", migrate=False)
     try:
         return list(stored.iter_views(store, gstin, period.start, period.end))
+    finally:
+        store.dispose()
+
+
+def _cancelled(db: Path, gstin: str, period: Period) -> frozenset[str]:
+    if not db.exists():
+        return frozenset()
+    from loyalty_gst.gstr1 import stored
+    from loyalty_gst.store import open_store
+
+    store = open_store(f"sqlite:///{db}", migrate=False)
+    try:
+        return stored.cancelled(store, gstin, period.start, period.end)
     finally:
         store.dispose()

@@ -6,6 +6,7 @@
   `body` column (the TaxedInvoice JSON the store wrote) in (date, number) order, read
   into views without pydantic (view.of_json) — same result, tested.
 - `original_lookup`: (value, date) of an earlier invoice, for notes against B2CL ones.
+- `cancelled`: numbers of the invoices the ledger cancelled in the period (doc_issue).
 """
 
 from __future__ import annotations
@@ -63,3 +64,10 @@ def original_lookup(store: Store, gstin: str) -> Callable[[str], tuple[int, str]
         return paise_of(inv.totals.grand_total), inv.date.isoformat()
 
     return lookup
+
+
+def cancelled(store: Store, gstin: str, start: dt.date, end: dt.date) -> frozenset[str]:
+    from loyalty_gst.store import invoices as docs
+
+    with store.engine.connect() as conn:
+        return frozenset(docs.cancelled_numbers(conn, gstin, start, end))

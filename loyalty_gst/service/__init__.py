@@ -15,8 +15,16 @@ from loyalty_gst.service.accounts import (
     migrate_opening,
     verify_accounts,
 )
-from loyalty_gst.service.common import Balance, Committed, Expired, LotView, Quote, Returned
-from loyalty_gst.service.sales import commit, quote, release, return_
+from loyalty_gst.service.common import (
+    Balance,
+    Committed,
+    Expired,
+    LotView,
+    Quote,
+    Returned,
+    Voided,
+)
+from loyalty_gst.service.sales import commit, quote, release, return_, void
 
 verify = verify_accounts
 
@@ -27,6 +35,7 @@ __all__ = [
     "LotView",
     "Quote",
     "Returned",
+    "Voided",
     "adjust",
     "balance_of",
     "commit",
@@ -41,4 +50,5 @@ __all__ = [
     "return_",
     "verify",
     "verify_accounts",
+    "void",
 ]

@@ -68,6 +68,21 @@ class Returned(_Frozen):
     replayed: bool = False
 
 
+class Voided(_Frozen):
+    """An invoice cancelled: its redeemed points given back, its earned points taken back."""
+
+    invoice_number: str
+    seller_gstin: str
+    account_id: int | None = None
+    points_restored: int = 0
+    points_forfeited: int = 0
+    points_reversed: int = 0
+    shortfall: int = 0
+    balance: int | None = None
+    tier: str | None = None
+    replayed: bool = False
+
+
 class Expired(_Frozen):
     accounts: int
     points: int
@@ -96,7 +111,9 @@ def _retry(store: Store, work: Callable[[sa.Connection], T], replay: Callable[[]
     raise AssertionError("unreachable")
 
 
-def _replayed(store: Store, key: str, model: type[Committed] | type[Returned]) -> T | None:
+def _replayed(
+    store: Store, key: str, model: type[Committed] | type[Returned] | type[Voided]
+) -> T | None:
     with store.engine.connect() as conn:
         prior = ent.get_request(conn, key)
     if prior is None:

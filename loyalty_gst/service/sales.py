@@ -22,6 +22,7 @@ from loyalty_gst.errors import (
     DuplicateDocument,
     HoldExpired,
     InsufficientPoints,
+    LedgerError,
     UnknownCustomer,
     UnknownDocument,
 )
@@ -33,6 +34,7 @@ from loyalty_gst.service.common import (
     Committed,
     Quote,
     Returned,
+    Voided,
     _book,
     _now,
     _replayed,
@@ -315,10 +317,14 @@ def _return(
     book: pg.ProgramBook,
     *,
     at: dt.datetime,
+    record: bool = True,
 ) -> Returned:
+    """The points of a credit note; `record` False for a cancellation, whose full
+    "note" only measures what to give back and is not a document of its own."""
     original = stored.invoice
     if stored.account_id is None:
-        docs.add(conn, note, None)
+        if record:
+            docs.add(conn, note, None)
         return Returned(note=note)
     a = acc.lock(conn, identity.resolve(conn, account_id=stored.account_id).id)
     state = a.state
@@ -371,7 +377,8 @@ def _return(
     ent.add_spend(conn, a.id, note.date, -note.totals.grand_total, note_doc)
     tier = _rolling_tier(conn, book.active(note.date), a.id, note.date).name
     acc.update(conn, a.id, tier=tier)
-    docs.add(conn, note, a.id)
+    if record:
+        docs.add(conn, note, a.id)
     return Returned(
         note=note,
         account_id=a.id,
@@ -382,3 +389,58 @@ def _return(
         balance=state.balance,
         tier=tier,
     )
+
+
+# --- cancellation: the whole invoice undone, no credit note ---
+
+
+def void(
+    store: Store,
+    *,
+    invoice_number: str,
+    seller_gstin: str,
+    key: str,
+    reason: str = "",
+    program: pg.ProgramBook | None = None,
+    now: dt.datetime | None = None,
+) -> Voided:
+    """Cancel an invoice: every redeemed point restored into its lots, every earned point
+    reversed, the spend taken out of the tier, and the invoice marked cancelled (it stays
+    stored; GSTR-1 lists it as cancelled in doc_issue). An invoice with credit notes
+    against it cannot be cancelled; a replayed key returns the first result."""
+    at = _now(now)
+    book = _book(program)
+
+    def work(conn: sa.Connection) -> Voided:
+        prior = ent.get_request(conn, key)
+        if prior is not None:
+            return Voided.model_validate_json(prior).model_copy(update={"replayed": True})
+        stored = docs.get(conn, invoice_number, seller_gstin)
+        if stored is None:
+            raise UnknownDocument(f"no invoice {invoice_number} of {seller_gstin}")
+        if stored.invoice.kind != "invoice":
+            raise LedgerError(f"{invoice_number} is a {stored.invoice.kind}, not an invoice")
+        if docs.is_cancelled(conn, invoice_number, seller_gstin):
+            raise DuplicateDocument(f"invoice {invoice_number} of {seller_gstin} is cancelled")
+        if docs.notes_against(conn, invoice_number, seller_gstin):
+            raise LedgerError(
+                f"invoice {invoice_number} has credit notes against it; it cannot be cancelled"
+            )
+        # the whole invoice as a (never issued) note: the same pro-rata arithmetic as returns
+        whole_note = gst.credit_note(stored.invoice, number=f"{invoice_number}#X", date=at.date())
+        back = _return(conn, stored, whole_note, book, at=at, record=False)
+        docs.cancel(conn, stored.invoice, reason=reason, at=stamp(at))
+        result = Voided(
+            invoice_number=invoice_number,
+            seller_gstin=seller_gstin,
+            **back.model_dump(
+                include={
+                    "account_id", "points_restored", "points_forfeited", "points_reversed",
+                    "shortfall", "balance", "tier",
+                }
+            ),
+        )  # fmt: skip
+        ent.put_request(conn, key, "void", result.model_dump_json(), stamp(at))
+        return result
+
+    return _retry(store, work, lambda: _replayed(store, key, Voided))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -47,3 +48,39 @@ def notes_against(conn: sa.Connection, number: str, seller_gstin: str) -> list[T
         .order_by(t.c.id)
     )
     return [TaxedInvoice.model_validate_json(b) for b in rows]
+
+
+def is_cancelled(conn: sa.Connection, number: str, seller_gstin: str) -> bool:
+    c = s.cancellations
+    found = conn.scalar(
+        sa.select(c.c.id).where(c.c.seller_gstin == seller_gstin, c.c.number == number)
+    )
+    return found is not None
+
+
+def cancel(conn: sa.Connection, inv: TaxedInvoice, *, reason: str, at: str) -> None:
+    conn.execute(
+        s.cancellations.insert().values(
+            seller_gstin=inv.seller.gstin,
+            number=inv.number,
+            date=inv.date,
+            cancelled_at=at,
+            reason=reason[:200],
+        )
+    )
+
+
+def cancelled_numbers(
+    conn: sa.Connection,
+    seller_gstin: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> set[str]:
+    """Numbers of the seller's cancelled invoices dated within [start, end]."""
+    c = s.cancellations
+    q = sa.select(c.c.number).where(c.c.seller_gstin == seller_gstin)
+    if start is not None:
+        q = q.where(c.c.date >= start)
+    if end is not None:
+        q = q.where(c.c.date <= end)
+    return set(conn.scalars(q))

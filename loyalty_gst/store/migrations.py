@@ -25,9 +25,14 @@ def _v2(conn: sa.Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _v3(conn: sa.Connection) -> None:
+    s.cancellations.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Step, ...] = (
     (1, "ledger tables: accounts, entries, lots, holds, spend, requests, invoices", _v1),
     (2, "indexes for streaming invoices and velocity checks", _v2),
+    (3, "cancelled invoices", _v3),
 )
 
 

@@ -144,6 +144,20 @@ invoices = sa.Table(
 
 V1_TABLES = (schema_version, accounts, entries, lots, holds, spend, requests, invoices)
 
+# version 3: cancelled invoices. The document stays stored (it was issued); GSTR-1 counts
+# it in doc_issue as cancelled and leaves it out of the supplies.
+cancellations = sa.Table(
+    "cancellations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("seller_gstin", sa.String(15), nullable=False),
+    sa.Column("number", sa.String(32), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),  # the invoice's date: periods select on it
+    sa.Column("cancelled_at", sa.String(32), nullable=False),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.UniqueConstraint("seller_gstin", "number", name="uq_cancellations_seller_number"),
+)
+
 # version 2: the indexes the streaming reads and the velocity checks use
 V2_INDEXES = (
     sa.Index("ix_invoices_date_number", invoices.c.date, invoices.c.number),

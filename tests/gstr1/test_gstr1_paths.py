@@ -170,3 +170,26 @@ def test_the_return_does_not_depend_on_the_order_documents_come_in(
     forward = build(GSTIN, "112025", month).to_json()
     assert build(GSTIN, "112025", reversed(month)).to_json() == forward
     assert build(GSTIN, "112025", reversed(month), Settings(spill_rows=1)).to_json() == forward
+
+
+def test_from_store_counts_a_cancelled_invoice_in_doc_issue(tmp_path: Path) -> None:
+    from loyalty_gst import service
+
+    db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
+    store = open_store(db)
+    # three B2C sales of ₹100 @5% intra-state; the second is cancelled in the ledger
+    for n in (1, 2, 3):
+        sale = invoice(f"MUMBAN/2511/{n:04d}", "2025-11-05", [line("100")], buyer=None)
+        store.add_invoices([sale])
+    service.void(store, invoice_number="MUMBAN/2511/0002", seller_gstin=GSTIN, key="x")
+    store.dispose()
+    out = tmp_path / "g.json"
+    args = ["gstr1", "--gstin", GSTIN, "--period", "112025", "--from-store", "--db", db]
+    r = CliRunner().invoke(main, [*args, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(out.read_text(encoding="utf-8"), parse_float=D)
+    (series,) = doc["doc_issue"]["doc_det"][0]["docs"]
+    # known 3 (1, 2 cancelled, 3): totnum 3, cancel 1, net 2
+    assert (series["totnum"], series["cancel"], series["net_issue"]) == (3, 1, 2)
+    # supplies: 2 × 100.00 = 200.00 taxable in b2cs
+    assert doc["b2cs"][0]["txval"] == D("200.00")
