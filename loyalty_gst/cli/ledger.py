@@ -1,4 +1,4 @@
-"""`loyalty-gst ledger balance|history|verify|expire|import`: the points ledger by hand.
+"""`loyalty-gst ledger balance|history|verify|expire|cancel|import`: the points ledger by hand.
 
 `--db URL` picks the database (default $LOYALTY_GST_DB or ./loyalty.sqlite; also
 postgresql://… and mariadb://…). `import` loads legacy balances from CSV
@@ -94,6 +94,25 @@ def expire(ctx: click.Context, as_of: str | None) -> None:
     day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(IST).date()
     done = service.expire(_store(ctx), as_of=day)
     click.echo(f"expired {done.points} points on {done.accounts} account(s) as of {day}")
+
+
+@ledger.command()
+@click.argument("number")
+@click.option("--seller", "seller_gstin", required=True, help="The seller GSTIN of the invoice.")
+@click.option("--reason", required=True, help="Why it is cancelled (kept with the record).")
+@click.pass_context
+def cancel(ctx: click.Context, number: str, seller_gstin: str, reason: str) -> None:
+    """Cancel invoice NUMBER: redeemed points back, earned points taken back, and GSTR-1
+    lists it as cancelled. Refused when credit notes exist against it."""
+    done = service.void(
+        _store(ctx), invoice_number=number, seller_gstin=seller_gstin.upper(),
+        key=f"cancel:{seller_gstin.upper()}:{number}", reason=reason,
+    )  # fmt: skip
+    click.echo(
+        f"{number} cancelled{' (already)' if done.replayed else ''}: "
+        f"{done.points_restored} points restored, {done.points_reversed} reversed"
+        + (f", balance {done.balance}" if done.balance is not None else "")
+    )
 
 
 @dataclass(frozen=True)

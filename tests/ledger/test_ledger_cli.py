@@ -90,3 +90,20 @@ def test_verify_exit_code_on_tampering(store: Store, db_url: str) -> None:
         conn.execute(sa.update(e).values(points=e.c.points + 1))
     code, _, err = run(db_url, "verify")
     assert code == 1 and "[altered]" in err and "[balance]" in err
+
+
+def test_cancel_gives_points_back_and_is_idempotent(store: Store, db_url: str) -> None:
+    from ledger_factories import NOW, PHONE, SELLER, sale
+
+    service.migrate_opening(
+        store, phone=PHONE, lots=[(1000, dt.date(2099, 1, 31))], key="o", now=NOW
+    )
+    done = service.commit(store, sale(points=400), key="k", now=NOW)
+    # 1000 − 400 + earned 116 (⌊2900.00 × 4%⌋) = 716
+    assert done.balance == 716
+    code, out, _ = run(db_url, "cancel", "INV/0001", "--seller", SELLER.gstin, "--reason", "typo")
+    assert code == 0 and "400 points restored, 116 reversed, balance 1000" in out
+    code, out, _ = run(db_url, "cancel", "INV/0001", "--seller", SELLER.gstin, "--reason", "typo")
+    assert code == 0 and "(already)" in out
+    code, _, err = run(db_url, "cancel", "NOPE/1", "--seller", SELLER.gstin, "--reason", "x")
+    assert code == 1 and "no invoice NOPE/1" in err
