@@ -4,11 +4,15 @@ Pydantic checks shapes and types; this module adds the GST rules: GSTIN check
 character (python-stdnum's Luhn; `sandbox` skips it for NIC's test GSTINs), state
 codes, PIN within its state (IRP 2178), GSTIN state = buyer state (2258/2265), HSN
 4/6/8 digits, UQC, positive quantity, rate in the IRP master set, document number
-pattern, notes referring to their original. Raises `InvalidInput` with all problems.
+pattern, notes referring to their original, and the dated rules: the 12% and 28% slabs
+end on 22 Sep 2025 and compensation cess on 1 Feb 2026 — a document dated later may
+use them only as a note against an earlier invoice. Raises `InvalidInput` with all
+problems.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from typing import Any
@@ -21,6 +25,10 @@ from loyalty_gst.ids import codes, gstin
 from loyalty_gst.models import Sale
 from loyalty_gst.money import ZERO, paise
 from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
+
+# GST rate rationalisation (22 Sep 2025) and the end of compensation cess (1 Feb 2026)
+SLABS_ENDED = (frozenset((Decimal(12), Decimal(28))), dt.date(2025, 9, 22))
+CESS_ENDED = dt.date(2026, 2, 1)
 
 
 def load_json(text: str | bytes) -> Any:
@@ -113,8 +121,27 @@ def check_sale(sale: Sale, *, sandbox: bool = False) -> list[Problem]:
         p.append(Problem("place_of_supply", sale.place_of_supply, "an export's POS is 96"))
     if sale.kind != "invoice" and sale.against is None:
         p.append(Problem("against", None, f"a {sale.kind} must name the original invoice", "2191"))
+    # a note follows its original's rates; an invoice follows its own date
+    rates_of = sale.against.date if sale.kind != "invoice" and sale.against else sale.date
+    old_slabs, slabs_end = SLABS_ENDED
     for i, ln in enumerate(sale.lines):
         at = f"lines.{i}"
+        if ln.gst_rate in old_slabs and rates_of >= slabs_end:
+            p.append(
+                Problem(
+                    f"{at}.gst_rate", ln.gst_rate,
+                    "the 12% and 28% slabs ended on 22 Sep 2025 (only for older documents "
+                    "and their notes)",
+                )
+            )  # fmt: skip
+        if ln.cess_rate > 0 and rates_of >= CESS_ENDED:
+            p.append(
+                Problem(
+                    f"{at}.cess_rate", ln.cess_rate,
+                    "compensation cess ended on 1 Feb 2026 (only for older documents and "
+                    "their notes)",
+                )
+            )  # fmt: skip
         if not codes.hsn_ok(ln.hsn):
             p.append(Problem(f"{at}.hsn", ln.hsn, "HSN/SAC must be 4, 6 or 8 digits"))
         if ln.qty <= 0:

@@ -201,3 +201,34 @@ def test_cli_unreadable_file_and_bad_json(tmp_path):
     (tmp_path / "x.json").write_text("{not json")
     broken = runner.invoke(main, ["invoice", str(tmp_path / "x.json")])
     assert broken.exit_code == 2 and "not valid JSON" in broken.stderr
+
+
+GST_RATE, CESS_RATE = "lines.0.gst_rate", "lines.0.cess_rate"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "ok"),
+    [
+        # the 12% / 28% slabs ended on 22 Sep 2025: the day before is fine, that day is not
+        ({"date": "2025-09-21", "lines": [{**SHIRTS, "gst_rate": "12"}]}, "", True),
+        ({"date": "2025-09-22", "lines": [{**SHIRTS, "gst_rate": "12"}]}, GST_RATE, False),
+        ({"date": "2025-11-21", "lines": [{**SHIRTS, "gst_rate": "28"}]}, GST_RATE, False),
+        # a note follows its original's date: a Dec 2025 note against an Aug 2025 invoice at 12%
+        (
+            {"date": "2025-12-01", "kind": "credit_note", "lines": [{**SHIRTS, "gst_rate": "12"}],
+             "against": {"number": "INV/1", "date": "2025-08-01"}},
+            "", True,
+        ),
+        # compensation cess ended on 1 Feb 2026
+        ({"date": "2026-01-31", "lines": [{**SHIRTS, "cess_rate": "12"}]}, "", True),
+        ({"date": "2026-02-01", "lines": [{**SHIRTS, "cess_rate": "12"}]}, CESS_RATE, False),
+    ],
+)  # fmt: skip
+def test_dated_rate_rules(change, field, ok):
+    doc = sale(**change)
+    if ok:
+        parse_sale(doc)
+        return
+    with pytest.raises(InvalidInput) as exc:
+        parse_sale(doc)
+    assert [p.field for p in exc.value.problems] == [field]

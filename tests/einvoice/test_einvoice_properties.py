@@ -44,15 +44,22 @@ def lines(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def sales(draw: st.DrawFn) -> dict[str, Any]:
     inclusive = draw(st.booleans())
+    # before 22 Sep 2025 every rate and cess; from then on the new slabs and, after
+    # 1 Feb 2026, no cess (validation refuses the old ones on later invoices)
+    older = draw(st.booleans())
+    items = draw(st.lists(lines(), min_size=1, max_size=6))
+    if not older:
+        for ln in items:
+            ln["gst_rate"] = {"12": "18", "28": "40"}.get(ln["gst_rate"], ln["gst_rate"])
     doc: dict[str, Any] = {
         "number": f"INV/{draw(st.integers(1, 99999))}",
-        "date": DAY.isoformat(),
+        "date": "2025-06-16" if older else DAY.isoformat(),
         "seller": SELLER,
         "buyer": draw(st.sampled_from([BUYER_MH, BUYER_KA])),
         "category": draw(st.sampled_from(["B2B", "B2B", "SEZWP", "DEXP"])),
         "prices_include_tax": inclusive,
         "round_to_rupee": draw(st.booleans()),
-        "lines": draw(st.lists(lines(), min_size=1, max_size=6)),
+        "lines": items,
     }
     if draw(st.booleans()):
         doc["loyalty"] = {
