@@ -1,6 +1,6 @@
 """The e-invoice log: every IRP request and response, in the store, secrets never kept.
 
-One row per HTTP exchange in table `einvoice_log` (created if absent) via SQLAlchemy
+One row per HTTP exchange in table `lgst_einvoice_log` (created if absent) via SQLAlchemy
 Core on the Engine the caller gives. Before anything is written, `redact` replaces the
 values of secret keys — authtoken, sek, appkey, password, client_secret (any case, '-'
 or '_') — in headers and bodies, at any depth.
@@ -20,7 +20,7 @@ REDACTED = "***"
 
 metadata = sa.MetaData()
 einvoice_log = sa.Table(
-    "einvoice_log",
+    "lgst_einvoice_log",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime, nullable=False),

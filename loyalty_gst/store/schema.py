@@ -39,7 +39,7 @@ class Paise(sa.types.TypeDecorator[Decimal]):
 
 
 schema_version = sa.Table(
-    "schema_version",
+    "lgst_schema_version",
     metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.String(100), nullable=False),
@@ -47,7 +47,7 @@ schema_version = sa.Table(
 )
 
 accounts = sa.Table(
-    "accounts",
+    "lgst_accounts",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("mobile", sa.String(16), unique=True),  # E.164
@@ -67,7 +67,7 @@ accounts = sa.Table(
 )
 
 entries = sa.Table(
-    "entries",
+    "lgst_entries",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("account_id", sa.Integer, nullable=False),
@@ -79,11 +79,11 @@ entries = sa.Table(
     sa.Column("body", LongText, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
-    sa.UniqueConstraint("account_id", "seq", name="uq_entries_account_seq"),
+    sa.UniqueConstraint("account_id", "seq", name="uq_lgst_entries_account_seq"),
 )
 
 lots = sa.Table(
-    "lots",
+    "lgst_lots",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("account_id", sa.Integer, nullable=False, index=True),
@@ -96,7 +96,7 @@ lots = sa.Table(
 )
 
 holds = sa.Table(
-    "holds",
+    "lgst_holds",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("account_id", sa.Integer, nullable=False, index=True),
@@ -107,7 +107,7 @@ holds = sa.Table(
 )
 
 spend = sa.Table(
-    "spend",
+    "lgst_spend",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("account_id", sa.Integer, nullable=False, index=True),
@@ -118,7 +118,7 @@ spend = sa.Table(
 
 # the first result of every keyed request (commit, return, hold): a replay returns it
 requests = sa.Table(
-    "requests",
+    "lgst_requests",
     metadata,
     sa.Column("key", Key, primary_key=True),
     sa.Column("kind", sa.String(20), nullable=False),
@@ -127,7 +127,7 @@ requests = sa.Table(
 )
 
 invoices = sa.Table(
-    "invoices",
+    "lgst_invoices",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("number", sa.String(32), nullable=False),
@@ -139,7 +139,7 @@ invoices = sa.Table(
     sa.Column("grand_total", Paise, nullable=False),
     sa.Column("against_number", sa.String(32)),
     sa.Column("body", LongText, nullable=False),  # TaxedInvoice.model_dump_json()
-    sa.UniqueConstraint("seller_gstin", "number", name="uq_invoices_seller_number"),
+    sa.UniqueConstraint("seller_gstin", "number", name="uq_lgst_invoices_seller_number"),
 )
 
 V1_TABLES = (schema_version, accounts, entries, lots, holds, spend, requests, invoices)
@@ -147,7 +147,7 @@ V1_TABLES = (schema_version, accounts, entries, lots, holds, spend, requests, in
 # version 3: cancelled invoices. The document stays stored (it was issued); GSTR-1 counts
 # it in doc_issue as cancelled and leaves it out of the supplies.
 cancellations = sa.Table(
-    "cancellations",
+    "lgst_cancellations",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("seller_gstin", sa.String(15), nullable=False),
@@ -155,16 +155,16 @@ cancellations = sa.Table(
     sa.Column("date", sa.Date, nullable=False),  # the invoice's date: periods select on it
     sa.Column("cancelled_at", sa.String(32), nullable=False),
     sa.Column("reason", sa.String(200), nullable=False),
-    sa.UniqueConstraint("seller_gstin", "number", name="uq_cancellations_seller_number"),
+    sa.UniqueConstraint("seller_gstin", "number", name="uq_lgst_cancellations_seller_number"),
 )
 
 # version 2: the indexes the streaming reads and the velocity checks use
 V2_INDEXES = (
-    sa.Index("ix_invoices_date_number", invoices.c.date, invoices.c.number),
+    sa.Index("ix_lgst_invoices_date_number", invoices.c.date, invoices.c.number),
     sa.Index(
-        "ix_invoices_seller_date", invoices.c.seller_gstin, invoices.c.date, invoices.c.number
+        "ix_lgst_invoices_seller_date", invoices.c.seller_gstin, invoices.c.date, invoices.c.number
     ),
-    sa.Index("ix_invoices_against", invoices.c.seller_gstin, invoices.c.against_number),
-    sa.Index("ix_entries_account_kind_at", entries.c.account_id, entries.c.kind, entries.c.at),
-    sa.Index("ix_spend_account_day", spend.c.account_id, spend.c.day),
+    sa.Index("ix_lgst_invoices_against", invoices.c.seller_gstin, invoices.c.against_number),
+    sa.Index("ix_lgst_entries_account_kind_at", entries.c.account_id, entries.c.kind, entries.c.at),
+    sa.Index("ix_lgst_spend_account_day", spend.c.account_id, spend.c.day),
 )

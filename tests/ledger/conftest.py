@@ -14,7 +14,7 @@ from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import KINDS, create_temp_database, drop_database
 
-DATA_TABLES = [t for t in s.metadata.sorted_tables if t.name != "schema_version"]
+DATA_TABLES = [t for t in s.metadata.sorted_tables if t is not s.schema_version]
 
 
 @pytest.fixture(scope="session", params=KINDS)
