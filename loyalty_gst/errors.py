@@ -105,3 +105,9 @@ class AccountMerged(LedgerError):
     """The account was merged into another; post to the surviving account."""
 
     code = "account_merged"
+
+
+class KeyConflict(LedgerError):
+    """An idempotency key already names a request of another kind."""
+
+    code = "conflict"

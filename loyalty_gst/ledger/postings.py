@@ -5,8 +5,12 @@ Kinds: earn, redeem (FIFO by expiry), hold / release (points reserved, balance u
 reverse_earn (origin lot first, then FIFO; what cannot be taken back is recorded as a
 shortfall, never overdrawn), restore_redeem (back into the lots the redemption used,
 latest-expiring first; a lot already expired keeps its points forfeited), expire, adjust
-(reason + actor), migrate (opening balance with its own lots), merge_out / merge_in.
-The balance never goes below zero: balance = Σ entry points = Σ lot remaining.
+(reason + actor), migrate (opening balance with its own lots), merge_out / merge_in,
+and for the offline terminal: redeem_offline (what the lots cannot cover becomes offline
+overdraft) and recover (new points pay the overdraft back).
+Invariant: balance = Σ entry points = Σ lot remaining − offline overdraft, where the
+overdraft = Σ `overdraft` − Σ `recovered` over the entries' bodies. Only an offline
+redemption (already printed on a receipt) ever takes the balance below zero.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.ledger.chain import Entry, entry_hash
-from loyalty_gst.ledger.lots import Lot, Take, take_fifo, usable
+from loyalty_gst.ledger.lots import Lot, Take, available, take_fifo, usable
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,72 @@ def redeem(
     takes = take_fifo(lots, points, on, held)
     b = {**(body or {}), "lots": _takes_body(takes)}
     return post(state, kind="redeem", key=key, points=-points, at=at, body=b, takes=takes)
+
+
+def redeem_offline(
+    state: AccountState,
+    lots: Sequence[Lot],
+    *,
+    key: str,
+    points: int,
+    on: dt.date,
+    at: dt.datetime,
+    held: int = 0,
+    body: dict[str, Any] | None = None,
+) -> Plan:
+    """A redemption a terminal made offline and already printed: the usable lots give
+    what they have (FIFO), the rest is offline overdraft — the invoice stands."""
+    covered = min(points, available(lots, on, held))
+    takes = take_fifo(lots, covered, on, held)
+    b = {
+        **(body or {}),
+        "lots": _takes_body(takes),
+        "offline": True,
+        "overdraft": points - covered,
+    }
+    return post(state, kind="redeem", key=key, points=-points, at=at, body=b, takes=takes)
+
+
+def recover(
+    state: AccountState,
+    lots: Sequence[Lot],
+    *,
+    key: str,
+    points: int,
+    on: dt.date,
+    at: dt.datetime,
+    body: dict[str, Any] | None = None,
+) -> Plan:
+    """Pay `points` of offline overdraft back from usable lots; the balance already
+    counts the debt, so it does not move."""
+    takes = take_fifo(lots, points, on)
+    b = {**(body or {}), "lots": _takes_body(takes), "recovered": points}
+    return post(state, kind="recover", key=key, points=0, at=at, body=b, takes=takes)
+
+
+def forgive(
+    state: AccountState,
+    *,
+    key: str,
+    points: int,
+    owed: int,
+    on: dt.date,
+    expires_on: dt.date,
+    at: dt.datetime,
+    body: dict[str, Any] | None = None,
+) -> Plan:
+    """A return undid `points` of an overdrawn redemption that no lot ever covered: the
+    debt still `owed` is cancelled, and what later earnings had already repaid comes
+    back as a lot (so reversing those earnings finds it). The balance rises by `points`."""
+    cancels = min(points, owed)
+    b = {**(body or {}), "recovered": cancels, "forgiven": points}
+    lots = (NewLot(points - cancels, expires_on, on),) if points > cancels else ()
+    return post(state, kind="recover", key=key, points=points, at=at, body=b, new_lots=lots)
+
+
+def overdraft_of(entries: Iterable[Entry]) -> int:
+    """Offline overdraft still owed: Σ overdraft − Σ recovered over the entries."""
+    return sum(int(e.body.get("overdraft", 0)) - int(e.body.get("recovered", 0)) for e in entries)
 
 
 def hold(

@@ -13,7 +13,7 @@ from loyalty_gst import program as pg
 from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger import Entry, available, postings, verify
-from loyalty_gst.ledger.postings import stamp
+from loyalty_gst.ledger.postings import overdraft_of, stamp
 from loyalty_gst.service.common import IST, Balance, Expired, LotView, _book, _now
 from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
@@ -47,6 +47,7 @@ def _balance(conn: sa.Connection, a: acc.Account, day: dt.date, at: dt.datetime)
         mobile=mask(a.mobile or ""),
         tier=a.tier,
         balance=a.balance,
+        overdraft=ent.overdraft(conn, a.id),
         available=available(lots, day, held),
         held=held,
         lots=tuple(
@@ -177,8 +178,12 @@ def verify_accounts(store: Store, *, account_id: int | None = None) -> list[Prob
             chain = ent.entries_of(conn, i)
             problems += verify(chain, head_seq=a.seq, head_hash=a.head, balance=a.balance)
             in_lots = sum(lt.remaining for lt in ent.lots_of(conn, i))
-            if in_lots != a.balance:
-                rule = f"lots hold {in_lots} points, the balance says {a.balance}"
+            owed = overdraft_of(chain)
+            if owed < 0 or in_lots - owed != a.balance:
+                rule = (
+                    f"lots hold {in_lots} points less {owed} offline overdraft, "
+                    f"the balance says {a.balance}"
+                )
                 problems.append(Problem(f"account {i} lots", in_lots, rule, "lots"))
     return problems
 

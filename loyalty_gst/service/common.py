@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
 from loyalty_gst import program as pg
+from loyalty_gst.errors import KeyConflict
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.store import Store
@@ -35,6 +36,7 @@ class Balance(_Frozen):
     balance: int  # Σ points on the account (lots not yet expired by the job included)
     available: int  # what a redemption today may use: unexpired, not on hold
     held: int
+    overdraft: int = 0  # offline overdraft still owed (balance = lots − overdraft)
     lots: tuple[LotView, ...]
 
 
@@ -111,14 +113,28 @@ def _retry(store: Store, work: Callable[[sa.Connection], T], replay: Callable[[]
     raise AssertionError("unreachable")
 
 
+_KINDS = {"Committed": "commit", "Returned": "return", "Voided": "void"}
+
+
+def _first(
+    conn: sa.Connection, key: str, model: type[Committed] | type[Returned] | type[Voided]
+) -> T | None:
+    """The first result stored under `key`, marked replayed; a key already used by
+    another kind of request is a conflict, never a silent success."""
+    found = ent.get_request_kind(conn, key)
+    if found is None:
+        return None
+    kind, text = found
+    if kind != _KINDS[model.__name__]:
+        raise KeyConflict(f"the key {key!r} was already used by a {kind} request")
+    return model.model_validate_json(text).model_copy(update={"replayed": True})  # type: ignore[return-value]
+
+
 def _replayed(
     store: Store, key: str, model: type[Committed] | type[Returned] | type[Voided]
 ) -> T | None:
     with store.engine.connect() as conn:
-        prior = ent.get_request(conn, key)
-    if prior is None:
-        return None
-    return model.model_validate_json(prior).model_copy(update={"replayed": True})  # type: ignore[return-value]
+        return _first(conn, key, model)
 
 
 def _rolling_tier(conn: sa.Connection, prog: pg.Program, account_id: int, on: dt.date) -> pg.Tier:

@@ -36,6 +36,7 @@ from loyalty_gst.service.common import (
     Returned,
     Voided,
     _book,
+    _first,
     _now,
     _replayed,
     _retry,
@@ -141,9 +142,9 @@ def commit(
         invoice, hold_key = gst.compute(pg.apply_caps(source, prog, pts)), None
 
     def work(conn: sa.Connection) -> Committed:
-        prior = ent.get_request(conn, key)
+        prior: Committed | None = _first(conn, key, Committed)
         if prior is not None:
-            return Committed.model_validate_json(prior).model_copy(update={"replayed": True})
+            return prior
         result = _commit(conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at)
         ent.put_request(conn, key, "commit", result.model_dump_json(), stamp(at))
         return result
@@ -160,7 +161,10 @@ def _commit(
     approver: str | None,
     enrol: bool,
     at: dt.datetime,
+    offline: dict[str, object] | None = None,
 ) -> Committed:
+    """`offline` (terminal, event, flags) marks a redemption a terminal already printed:
+    posted even where the lots fall short (offline overdraft), without velocity checks."""
     prog = book.active(invoice.date)
     seller = invoice.seller.gstin
     if docs.get(conn, invoice.number, seller) is not None:
@@ -186,7 +190,15 @@ def _commit(
     a = locked[found.id]
     state = a.state
     doc = f"{seller}:{invoice.number}"
-    if n:
+    if n and offline is not None:
+        held = ent.open_holds(conn, a.id, stamp(at))
+        body = {"invoice": doc, "day": invoice.date.isoformat(), **offline}
+        plan = postings.redeem_offline(
+            state, ent.lots_of(conn, a.id), key=f"redeem:{doc}", points=n, on=invoice.date,
+            at=at, held=held, body=body,
+        )  # fmt: skip
+        state = ent.apply(conn, plan, state)
+    elif n:
         if hold_key:
             h = ent.get_hold(conn, hold_key)
             if (
@@ -237,6 +249,7 @@ def _commit(
         bonus += prog.referral_points
         r = locked[referrer]
         credit(r.state, f"referral:{a.id}:referrer", prog.referral_points, body)
+    state = recover_overdraft(conn, state, on=invoice.date, at=at, key=f"recover:{doc}")
     ent.add_spend(conn, a.id, invoice.date, invoice.totals.grand_total, doc)
     new_tier = _rolling_tier(conn, prog, a.id, invoice.date).name
     acc.update(conn, a.id, purchases=a.purchases + 1, tier=new_tier)
@@ -250,6 +263,22 @@ def _commit(
         balance=state.balance,
         tier=new_tier,
     )
+
+
+def recover_overdraft(
+    conn: sa.Connection, state: AccountState, *, on: dt.date, at: dt.datetime, key: str
+) -> AccountState:
+    """Pay offline overdraft back from the account's usable points (new earnings first
+    in effect: an overdrawn account has no other usable points)."""
+    owed = ent.overdraft(conn, state.id)
+    if owed <= 0:
+        return state
+    lots = ent.lots_of(conn, state.id)
+    pay = min(owed, available(lots, on, ent.open_holds(conn, state.id, stamp(at))))
+    if pay <= 0:
+        return state
+    plan = postings.recover(state, lots, key=key, points=pay, on=on, at=at)
+    return ent.apply(conn, plan, state)
 
 
 # --- returns: restore redeemed points, reverse the earn, pro rata and cumulative ---
@@ -274,9 +303,9 @@ def return_(
     wanted = tuple(returns) if returns is not None else None
 
     def work(conn: sa.Connection) -> Returned:
-        prior = ent.get_request(conn, key)
+        prior: Returned | None = _first(conn, key, Returned)
         if prior is not None:
-            return Returned.model_validate_json(prior).model_copy(update={"replayed": True})
+            return prior
         stored = docs.get(conn, invoice_number, seller_gstin)
         if stored is None:
             raise UnknownDocument(f"no invoice {invoice_number} of {seller_gstin}")
@@ -355,6 +384,27 @@ def _return(
         )  # fmt: skip
         state = ent.apply(conn, plan, state)
         restored, forfeited = plan.entry.points, plan.entry.body["forfeited"]
+        if redeem.body.get("overdraft"):
+            # the part no lot ever covered was overdraft: the return forgives it
+            forgiven = sum(
+                int(e.body.get("forgiven", 0))
+                for e in ent.entries_of(conn, a.id, kinds=("recover",))
+                if e.body.get("invoice") == doc
+            )
+            undone = min(
+                points - min(points, sum(room.values())),
+                int(redeem.body["overdraft"]) - forgiven,
+            )
+            if undone > 0:
+                prog_of = book.active(original.date)
+                plan = postings.forgive(
+                    state, key=f"forgive:{note_doc}", points=undone,
+                    owed=ent.overdraft(conn, a.id), on=note.date,
+                    expires_on=pg.add_months(original.date, prog_of.expiry_months),
+                    at=at, body={"invoice": doc, "note": note_doc},
+                )  # fmt: skip
+                state = ent.apply(conn, plan, state)
+                restored += undone
     reversed_, shortfall = 0, 0
     earn = ent.find_entry(conn, f"earn:{doc}")
     if earn is not None:
@@ -374,6 +424,7 @@ def _return(
             )  # fmt: skip
             state = ent.apply(conn, plan, state)
             reversed_, shortfall = -plan.entry.points, plan.entry.body["shortfall"]
+    state = recover_overdraft(conn, state, on=note.date, at=at, key=f"recover:{note_doc}")
     ent.add_spend(conn, a.id, note.date, -note.totals.grand_total, note_doc)
     tier = _rolling_tier(conn, book.active(note.date), a.id, note.date).name
     acc.update(conn, a.id, tier=tier)
@@ -412,9 +463,9 @@ def void(
     book = _book(program)
 
     def work(conn: sa.Connection) -> Voided:
-        prior = ent.get_request(conn, key)
+        prior: Voided | None = _first(conn, key, Voided)
         if prior is not None:
-            return Voided.model_validate_json(prior).model_copy(update={"replayed": True})
+            return prior
         stored = docs.get(conn, invoice_number, seller_gstin)
         if stored is None:
             raise UnknownDocument(f"no invoice {invoice_number} of {seller_gstin}")

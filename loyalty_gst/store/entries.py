@@ -231,5 +231,20 @@ def get_request(conn: sa.Connection, key: str) -> str | None:
     return conn.scalar(sa.select(s.requests.c.result).where(s.requests.c.key == key))
 
 
+def get_request_kind(conn: sa.Connection, key: str) -> tuple[str, str] | None:
+    """(kind, result) of a keyed request, or None."""
+    row = conn.execute(
+        sa.select(s.requests.c.kind, s.requests.c.result).where(s.requests.c.key == key)
+    ).first()
+    return (row.kind, row.result) if row is not None else None
+
+
+def overdraft(conn: sa.Connection, account_id: int) -> int:
+    """The account's offline overdraft still owed (see ledger.postings)."""
+    from loyalty_gst.ledger.postings import overdraft_of
+
+    return overdraft_of(entries_of(conn, account_id, kinds=("redeem", "recover")))
+
+
 def put_request(conn: sa.Connection, key: str, kind: str, result: str, at: str) -> None:
     conn.execute(s.requests.insert().values(key=key, kind=kind, result=result, at=at))

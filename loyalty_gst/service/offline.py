@@ -1,0 +1,361 @@
+"""Terminal events: what a POS terminal did (often offline) applied once each, in order.
+
+An event's id is its idempotency key, shared with the online commit: a sale the terminal
+committed online and later pushes again is answered `replayed` with the first result. A
+sale made offline was already printed, so it is posted even when its points were spent
+elsewhere meanwhile: the shortfall is offline overdraft (ledger.postings.redeem_offline),
+flagged and recovered from later earnings. An `abandon` event (a sale the terminal never
+printed because its online answer was lost) cancels the sale if the server had it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+
+from loyalty_gst import gst
+from loyalty_gst import program as pg
+from loyalty_gst.errors import LedgerError, LoyaltyGstError
+from loyalty_gst.ids.mobile import mask
+from loyalty_gst.ledger.postings import stamp
+from loyalty_gst.models import ReturnLine, Sale
+from loyalty_gst.service.common import Committed, Returned, Voided, _book, _now, _retry
+from loyalty_gst.service.sales import _commit, return_, void
+from loyalty_gst.store import Store
+from loyalty_gst.store import accounts as acc
+from loyalty_gst.store import entries as ent
+from loyalty_gst.store import schema as s
+
+Status = Literal["applied", "replayed", "rejected", "voided", "abandoned"]
+
+
+class Event(BaseModel):
+    """One thing a terminal did, in its order (`seq`); `event_id` = "<terminal>:<seq>"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9:/_.-]+$")
+    seq: int = Field(ge=1)
+    kind: Literal["sale", "return", "abandon"]
+    created_at: dt.datetime
+    offline: bool = True
+    sale: Sale | None = None  # sale (and abandon): the sale as the terminal priced it
+    points: int = Field(default=0, ge=0)
+    grand_total: Decimal | None = None  # what the receipt printed
+    invoice_number: str | None = None  # return: the original
+    number: str | None = None  # return: the credit note's number
+    date: dt.date | None = None
+    lines: tuple[ReturnLine, ...] | None = None
+
+
+class EventResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    status: Status
+    code: str | None = None  # the problem's stable code when rejected
+    detail: str | None = None
+    account_id: int | None = None
+    balance: int | None = None
+    overdraft: int = 0
+    points_redeemed: int = 0
+    points_earned: int = 0
+    flags: tuple[str, ...] = ()
+
+
+def apply_event(
+    store: Store,
+    event: Event,
+    *,
+    gstin: str,
+    store_code: str,
+    terminal: str,
+    program: pg.ProgramBook | None = None,
+    now: dt.datetime | None = None,
+) -> EventResult:
+    """Apply one event in its own transaction (acknowledged only after it commits);
+    a replay returns the first outcome, a rejection included."""
+    at = _now(now)
+    book = _book(program)
+    key = event.event_id
+    try:
+        if event.kind == "abandon":
+            return _abandon(store, event, key, gstin, book, at)
+        prior = _prior(store, key)
+        if prior is not None:
+            return prior
+        if event.kind == "sale":
+            return _sale(store, event, key, gstin, store_code, terminal, book, at)
+        return _return(store, event, key, gstin, book, at)
+    except LoyaltyGstError as exc:
+        return _reject(store, key, exc, at)
+
+
+def _prior(store: Store, key: str) -> EventResult | None:
+    with store.engine.connect() as conn:
+        found = ent.get_request_kind(conn, key)
+        if found is None:
+            return None
+        kind, text = found
+        if kind == "commit":
+            c = Committed.model_validate_json(text)
+            return _of_committed(key, c, "replayed", overdraft=_owed(conn, c.account_id))
+        if kind == "return":
+            r = Returned.model_validate_json(text)
+            return EventResult(
+                event_id=key, status="replayed", account_id=r.account_id, balance=r.balance,
+                overdraft=_owed(conn, r.account_id),
+            )  # fmt: skip
+        return EventResult.model_validate_json(text)
+
+
+def _owed(conn: sa.Connection, account_id: int | None) -> int:
+    return ent.overdraft(conn, account_id) if account_id is not None else 0
+
+
+def _of_committed(
+    key: str, c: Committed, status: Status, *, overdraft: int = 0, flags: tuple[str, ...] = ()
+) -> EventResult:
+    return EventResult(
+        event_id=key,
+        status=status,
+        account_id=c.account_id,
+        balance=c.balance,
+        overdraft=overdraft,
+        points_redeemed=c.points_redeemed,
+        points_earned=c.points_earned + c.bonus_points,
+        flags=flags,
+    )
+
+
+def _own(sale: Sale, gstin: str, store_code: str) -> None:
+    if sale.seller.gstin != gstin or (sale.store and sale.store != store_code):
+        raise Forbidden(f"this terminal posts for store {store_code} ({gstin}) only")
+
+
+class Forbidden(LoyaltyGstError):
+    code = "forbidden"
+
+
+class InvoiceMismatch(LoyaltyGstError):
+    code = "invoice_mismatch"
+
+
+def _sale(
+    store: Store,
+    event: Event,
+    key: str,
+    gstin: str,
+    store_code: str,
+    terminal: str,
+    book: pg.ProgramBook,
+    at: dt.datetime,
+) -> EventResult:
+    if event.sale is None:
+        raise LedgerError("a sale event carries its sale")
+    sale = event.sale
+    _own(sale, gstin, store_code)
+    prog = book.active(sale.date)
+    # the server prices it again from the sale and points: never the terminal's invoice
+    invoice = gst.compute(pg.apply_caps(sale, prog, event.points))
+    if event.grand_total is not None and invoice.totals.grand_total != event.grand_total:
+        raise InvoiceMismatch(
+            f"the receipt printed {event.grand_total}, the invoice comes to "
+            f"{invoice.totals.grand_total}"
+        )
+    flags: list[str] = []
+
+    def work(conn: sa.Connection) -> EventResult:
+        again = _prior_in(conn, key)
+        if again is not None:
+            return again
+        offline: dict[str, object] = {"terminal": terminal, "event": key}
+        if invoice.loyalty.points_redeemed and invoice.customer:
+            today = _offline_redeemed(conn, invoice.customer, invoice.date)
+            if today + invoice.loyalty.points_redeemed > prog.offline_cap_per_day:
+                offline["over_cap"] = True
+                flags.append("over_cap")
+        done = _commit(
+            conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline
+        )
+        ent.put_request(conn, key, "commit", done.model_dump_json(), stamp(at))
+        owed = _owed(conn, done.account_id)
+        redeem = ent.find_entry(conn, f"redeem:{gstin}:{invoice.number}")
+        if redeem is not None and redeem.body.get("overdraft"):
+            flags.append("overdraft")
+        return _of_committed(key, done, "applied", overdraft=owed, flags=tuple(flags))
+
+    return _retry(store, work, lambda: _prior(store, key))
+
+
+def _prior_in(conn: sa.Connection, key: str) -> EventResult | None:
+    found = ent.get_request_kind(conn, key)
+    if found is None:
+        return None
+    kind, text = found
+    if kind == "commit":
+        return _of_committed(key, Committed.model_validate_json(text), "replayed")
+    return EventResult.model_validate_json(text).model_copy(update={"status": "replayed"})
+
+
+def _offline_redeemed(conn: sa.Connection, phone: str, day: dt.date) -> int:
+    """Points the customer redeemed offline (any terminal) on `day`."""
+    from loyalty_gst import identity
+    from loyalty_gst.errors import UnknownCustomer
+
+    try:
+        a = identity.resolve(conn, phone=phone)
+    except UnknownCustomer:
+        return 0
+    return sum(
+        -e.points
+        for e in ent.entries_of(conn, a.id, kinds=("redeem",))
+        if e.body.get("offline") and e.body.get("day") == day.isoformat()
+    )
+
+
+def _return(
+    store: Store, event: Event, key: str, gstin: str, book: pg.ProgramBook, at: dt.datetime
+) -> EventResult:
+    if not (event.invoice_number and event.number and event.date):
+        raise LedgerError("a return event names the invoice, the note's number and date")
+    done = return_(
+        store, invoice_number=event.invoice_number, seller_gstin=gstin, number=event.number,
+        date=event.date, key=key, returns=event.lines, program=book, now=at,
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        owed = _owed(conn, done.account_id)
+    return EventResult(
+        event_id=key,
+        status="replayed" if done.replayed else "applied",
+        account_id=done.account_id,
+        balance=done.balance,
+        overdraft=owed,
+        points_redeemed=-done.points_restored,
+        points_earned=-done.points_reversed,
+    )
+
+
+def _abandon(
+    store: Store, event: Event, key: str, gstin: str, book: pg.ProgramBook, at: dt.datetime
+) -> EventResult:
+    """The terminal never printed this sale. Had it reached us, cancel it; either way
+    record the key so a late copy of the sale is never posted."""
+    if event.sale is None:
+        raise LedgerError("an abandon event carries the sale it abandons")
+    if _committed(store, key):
+        v: Voided = void(
+            store, invoice_number=event.sale.number, seller_gstin=gstin, key=f"abandon:{key}",
+            reason="terminal abandoned the sale before printing", program=book, now=at,
+        )  # fmt: skip
+        return EventResult(
+            event_id=key, status="voided", account_id=v.account_id, balance=v.balance
+        )
+    result = EventResult(event_id=key, status="abandoned")
+
+    def work(conn: sa.Connection) -> EventResult:
+        again = _prior_in(conn, key)
+        if again is not None:
+            return again
+        ent.put_request(conn, key, "abandon", result.model_dump_json(), stamp(at))
+        return result
+
+    return _retry(store, work, lambda: _prior(store, key))
+
+
+def _committed(store: Store, key: str) -> bool:
+    with store.engine.connect() as conn:
+        found = ent.get_request_kind(conn, key)
+    return found is not None and found[0] == "commit"
+
+
+def _reject(store: Store, key: str, exc: LoyaltyGstError, at: dt.datetime) -> EventResult:
+    """A rejected event stays rejected: its result is stored under its key."""
+    result = EventResult(event_id=key, status="rejected", code=exc.code, detail=str(exc)[:500])
+
+    def work(conn: sa.Connection) -> EventResult:
+        again = _prior_in(conn, key)
+        if again is not None:
+            return again
+        ent.put_request(conn, key, "reject", result.model_dump_json(), stamp(at))
+        return result
+
+    return _retry(store, work, lambda: _prior(store, key))
+
+
+# --- the offline overdraft report ---
+
+
+class OverdraftEvent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    invoice: str
+    terminal: str | None
+    event: str | None
+    points: int
+    overdraft: int
+    over_cap: bool
+    at: str
+
+
+class OverdraftLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    account_id: int
+    mobile: str  # masked
+    overdraft: int  # still owed
+    overdrawn: int  # Σ ever overdrawn
+    recovered: int
+    events: tuple[OverdraftEvent, ...]
+
+
+def overdrafts(store: Store) -> list[OverdraftLine]:
+    """Every account that was ever overdrawn offline: each overdrawn sale, what is owed."""
+    e = s.entries
+    with store.engine.connect() as conn:
+        ids = conn.scalars(
+            sa.select(e.c.account_id)
+            .where(e.c.kind == "redeem", e.c.body.like('%"offline":true%'))
+            .distinct()
+            .order_by(e.c.account_id)
+        ).all()
+        out = []
+        for i in ids:
+            rows = ent.entries_of(conn, i, kinds=("redeem", "recover"))
+            events = tuple(
+                OverdraftEvent(
+                    invoice=str(r.body.get("invoice")), terminal=r.body.get("terminal"),
+                    event=r.body.get("event"), points=-r.points,
+                    overdraft=int(r.body["overdraft"]), over_cap=bool(r.body.get("over_cap")),
+                    at=r.at,
+                )
+                for r in rows
+                if r.kind == "redeem" and int(r.body.get("overdraft", 0)) > 0
+            )
+            if not events:
+                continue
+            a = acc.find(conn, id=i)
+            drawn = sum(ev.overdraft for ev in events)
+            back = sum(int(r.body.get("recovered", 0)) for r in rows if r.kind == "recover")
+            out.append(
+                OverdraftLine(
+                    account_id=i, mobile=mask(a.mobile or "") if a else "-",
+                    overdraft=drawn - back, overdrawn=drawn, recovered=back, events=events,
+                )
+            )
+    return out
+
+
+__all__ = [
+    "Event",
+    "EventResult",
+    "Forbidden",
+    "InvoiceMismatch",
+    "OverdraftLine",
+    "apply_event",
+    "overdrafts",
+]
