@@ -24,6 +24,9 @@ COMMANDS: dict[str, str] = {
     "ledger": "loyalty_gst.cli.ledger:ledger",
     "tally": "loyalty_gst.cli.tally:tally",
     "einvoice": "loyalty_gst.cli.einvoice:einvoice",
+    "serve": "loyalty_gst.cli.serve:serve",
+    "tokens": "loyalty_gst.cli.tokens:tokens",
+    "pos": "loyalty_gst.cli.pos:pos",
 }
 
 

@@ -29,10 +29,15 @@ def _v3(conn: sa.Connection) -> None:
     s.cancellations.create(conn, checkfirst=True)
 
 
+def _v4(conn: sa.Connection) -> None:
+    s.metadata.create_all(conn, tables=list(s.V4_TABLES), checkfirst=True)
+
+
 MIGRATIONS: tuple[Step, ...] = (
     (1, "ledger tables: accounts, entries, lots, holds, spend, requests, invoices", _v1),
     (2, "indexes for streaming invoices and velocity checks", _v2),
     (3, "cancelled invoices", _v3),
+    (4, "channel API: tokens, presence challenges and nonces, keys, notifier outbox", _v4),
 )
 
 

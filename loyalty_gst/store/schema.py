@@ -168,3 +168,62 @@ V2_INDEXES = (
     sa.Index("ix_lgst_entries_account_kind_at", entries.c.account_id, entries.c.kind, entries.c.at),
     sa.Index("ix_lgst_spend_account_day", spend.c.account_id, spend.c.day),
 )
+
+# version 4: the channel API — tokens (only their hash), presence challenges, signing keys,
+# the notifier's outbox
+tokens = sa.Table(
+    "lgst_tokens",
+    metadata,
+    sa.Column("id", sa.String(16), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # terminal | channel | admin
+    sa.Column("store_code", sa.String(32)),
+    sa.Column("gstin", sa.String(15)),
+    sa.Column("terminal", sa.String(32)),
+    sa.Column("secret_sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32)),
+)
+
+otps = sa.Table(
+    "lgst_otps",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # the challenge id
+    sa.Column("account_id", sa.Integer, nullable=False),
+    sa.Column("phone_ref", sa.String(64), nullable=False, index=True),  # never the number
+    sa.Column("code_sha256", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("expires_at", sa.String(32), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("used_at", sa.String(32)),
+)
+
+nonces = sa.Table(
+    "lgst_nonces",
+    metadata,
+    sa.Column("nonce", sa.String(64), primary_key=True),
+    sa.Column("used_at", sa.String(32), nullable=False),
+)
+
+keys = sa.Table(
+    "lgst_keys",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("pem", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+notify_outbox = sa.Table(
+    "lgst_notify_outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("to_number", sa.String(16), nullable=False),  # E.164, to deliver; never logged
+    sa.Column("template", sa.String(64), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # JSON list of body parameters
+    sa.Column("status", sa.String(10), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("provider_id", sa.String(128)),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("sent_at", sa.String(32)),
+)
+
+V4_TABLES = (tokens, otps, nonces, keys, notify_outbox)

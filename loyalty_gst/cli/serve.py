@@ -1,0 +1,38 @@
+"""`loyalty-gst serve`: the channel API (FastAPI on uvicorn) on the store at --db
+(SQLite by default; PostgreSQL/MariaDB with a DSN), migrated on start.
+
+WhatsApp (for OTPs) comes from $LOYALTY_GST_WHATSAPP_URL, _PHONE_ID and _TOKEN; without
+them OTP messages stay queued in the notifier's outbox.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from loyalty_gst.store import default_url
+
+
+@click.command()
+@click.option("--db", "url", default=None, help=f"Database URL [default: {default_url()}]")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8700, show_default=True, type=int)
+@click.option("--access-log/--no-access-log", default=True, show_default=True)
+def serve(url: str | None, host: str, port: int, access_log: bool) -> None:
+    """Serve the /v1 API for terminals, the web shop and the app."""
+    import uvicorn
+
+    from loyalty_gst.api.app import create_app
+    from loyalty_gst.notify import WhatsAppConfig
+
+    wa = None
+    if os.environ.get("LOYALTY_GST_WHATSAPP_URL"):
+        wa = WhatsAppConfig(
+            base_url=os.environ["LOYALTY_GST_WHATSAPP_URL"],
+            phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
+            token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
+        )
+    app = create_app(url, whatsapp=wa)
+    click.echo(f"loyalty-gst API on http://{host}:{port}/v1 (OpenAPI: /openapi.json)", err=True)
+    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

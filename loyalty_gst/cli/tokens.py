@@ -1,0 +1,69 @@
+"""`loyalty-gst tokens issue|revoke|list`: API tokens for terminals, channels and admins.
+A token's text is printed once, by `issue`, to standard output; only its hash is kept."""
+
+from __future__ import annotations
+
+import click
+
+from loyalty_gst.store import default_url, open_store
+
+
+@click.group()
+@click.option("--db", "url", default=None, help=f"Database URL [default: {default_url()}]")
+@click.pass_context
+def tokens(ctx: click.Context, url: str | None) -> None:
+    """API tokens (stored hashed; revocable)."""
+    ctx.obj = {"url": url}
+
+
+@tokens.command()
+@click.option("--kind", type=click.Choice(["terminal", "channel", "admin"]), required=True)
+@click.option("--store", "store_code", default=None, help="Store code (fixtures/company.json).")
+@click.option("--terminal", default=None, help="Till name, for a terminal token.")
+@click.pass_context
+def issue(ctx: click.Context, kind: str, store_code: str | None, terminal: str | None) -> None:
+    """Issue a token and print it once."""
+    from loyalty_gst.api import tokens as t
+
+    store = open_store(ctx.obj["url"])
+    try:
+        done = t.issue(store, kind=kind, store_code=store_code, terminal=terminal)
+    finally:
+        store.dispose()
+    click.echo(done.token)
+    where = f" for {done.store_code} ({done.gstin})" if done.store_code else ""
+    click.echo(f"issued {kind} token {done.id}{where}", err=True)
+
+
+@tokens.command()
+@click.argument("token_id")
+@click.pass_context
+def revoke(ctx: click.Context, token_id: str) -> None:
+    """Revoke token TOKEN_ID (the id, not the secret)."""
+    from loyalty_gst.api import tokens as t
+
+    store = open_store(ctx.obj["url"])
+    try:
+        ok = t.revoke(store, token_id)
+    finally:
+        store.dispose()
+    if not ok:
+        raise click.ClickException(f"no live token {token_id}")
+    click.echo(f"revoked {token_id}")
+
+
+@tokens.command("list")
+@click.pass_context
+def list_(ctx: click.Context) -> None:
+    """Every token: id, kind, store, terminal, revoked (never the secret)."""
+    from loyalty_gst.api import tokens as t
+
+    store = open_store(ctx.obj["url"])
+    try:
+        for r in t.listing(store):
+            state = f"revoked {r.revoked_at}" if r.revoked_at else "live"
+            click.echo(
+                f"{r.id}  {r.kind:8}  {r.store_code or '-':8}  {r.terminal or '-':6}  {state}"
+            )
+    finally:
+        store.dispose()
