@@ -1,0 +1,157 @@
+"""A terminal process making a run of mixed sales for tests, the benchmark and the demo:
+members and walk-ins, redemptions with the app's code, returns, an offline stretch (the
+server address replaced by a dead port, as when the line drops — the customer's phone
+still reaches the server for its code), a sync when the line is back, and optionally a
+crash (SIGKILL) right after a receipt prints. Writes a JSON summary."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from loyalty_gst import fixtures
+from loyalty_gst.identity import phone_ref
+from loyalty_gst.models import ReturnLine
+from loyalty_gst.pos.terminal import Offline, Refused, Terminal, line_of
+
+DEAD = "http://127.0.0.1:9"  # the discard port: nothing listens, connections are refused
+
+
+@dataclass
+class Plan:
+    server: str
+    token: str
+    app_token: str
+    db_path: str
+    store_code: str
+    terminal_id: str
+    customers: list[str]
+    sales: int
+    seed: int = 1
+    offline_from: int = -1
+    offline_to: int = -1
+    crash_after: int = 0
+    receipts: str | None = None
+    pause: float = 0.0
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def run(plan: Plan) -> dict[str, Any]:
+    rnd = random.Random(plan.seed)
+    items = [it for it in fixtures.load().items if 100 <= float(it["price"]) <= 5000]  # float ok
+    t = Terminal(
+        server=plan.server,
+        token=plan.token,
+        db_path=plan.db_path,
+        store_code=plan.store_code,
+        terminal_id=plan.terminal_id,
+    )
+    phone_http = requests.Session()
+    phone_http.headers["Authorization"] = f"Bearer {plan.app_token}"
+    out: dict[str, Any] = {
+        "terminal": plan.terminal_id,
+        "sales": 0,
+        "online": 0,
+        "offline": 0,
+        "refused": {},
+        "returns": 0,
+        "offline_redemptions": [],
+        "syncs": [],
+    }
+    receipts = Path(plan.receipts) if plan.receipts else None
+    _until_online(t.refresh_program)
+    for phone in plan.customers:
+        with contextlib.suppress(Refused):  # not a member yet: enrolled by a first sale
+            _until_online(lambda p=phone: t.lookup(p))  # type: ignore[misc]
+    mine: list[str] = []
+    for i in range(plan.sales):
+        offline = plan.offline_from <= i < plan.offline_to
+        t.server = DEAD if offline else plan.server
+        if i == plan.offline_to and plan.offline_to > 0:
+            out["syncs"].append(_sync(t))
+        phone = rnd.choice(plan.customers) if rnd.random() < 0.8 else None
+        points = rnd.choice((100, 200, 300, 500)) if phone and rnd.random() < 0.45 else 0
+        lines = [
+            line_of(rnd.choice(items), rnd.choice((1, 1, 2))) for _ in range(rnd.randint(1, 3))
+        ]
+        proof = None
+        if points:
+            r = phone_http.post(
+                f"{plan.server}/v1/presence/app-code", json={"mobile": phone}, timeout=10
+            )
+            proof = {"app_code": r.json()["code"]} if r.ok else None
+        try:
+            rec = t.sale(
+                lines, customer=phone, points=points, presence_proof=proof, prices_include_tax=False
+            )
+        except Refused as exc:
+            out["refused"][exc.code] = out["refused"].get(exc.code, 0) + 1
+            # the cashier bills it without points
+            rec = t.sale(lines, customer=phone, points=0, prices_include_tax=False)
+        out["sales"] += 1
+        out["offline" if rec.offline else "online"] += 1
+        if rec.offline and rec.invoice.loyalty.points_redeemed and phone:
+            out["offline_redemptions"].append(
+                {
+                    "event_id": rec.event_id,
+                    "customer": phone_ref(phone),
+                    "points": rec.invoice.loyalty.points_redeemed,
+                    "day": rec.invoice.date.isoformat(),
+                }
+            )
+        mine.append(rec.invoice.number)
+        if receipts is not None:
+            with receipts.open("a", encoding="utf-8") as fh:
+                fh.write(f"{rec.event_id} {rec.invoice.number} {rec.invoice.totals.grand_total}\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        if plan.crash_after and out["sales"] >= plan.crash_after:
+            os.kill(os.getpid(), signal.SIGKILL)
+        if i % 12 == 11 and len(mine) > 3:
+            back = mine.pop(rnd.randrange(len(mine) - 2))
+            try:
+                t.return_(back, [ReturnLine(line_no=1, qty=1)])
+                out["returns"] += 1
+            except Refused as exc:
+                out["refused"][exc.code] = out["refused"].get(exc.code, 0) + 1
+        if plan.pause:
+            time.sleep(plan.pause)
+    t.server = plan.server
+    out["syncs"].append(_sync(t))
+    out["status"] = t.status()
+    t.close()
+    return out
+
+
+def _until_online(fn: Any, seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return fn()
+        except Offline:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _sync(t: Terminal) -> dict[str, int]:
+    report = _until_online(t.sync, seconds=120)
+    return dict(report.__dict__)
+
+
+def main(plan: Plan, summary_path: str | None) -> None:
+    result = run(plan)
+    text = json.dumps(result, indent=1)
+    if summary_path:
+        Path(summary_path).write_text(text, encoding="utf-8")
+    else:
+        print(text)
