@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -47,9 +48,20 @@ def _strn(value: Decimal) -> str:
     return text
 
 
+# what an input amount may be in JSON: a decimal string or an integer — never a float
+DECIMAL_IN = WithJsonSchema(
+    {
+        "anyOf": [
+            {"type": "string", "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"},
+            {"type": "integer"},
+        ]
+    }
+)
+
 Money = Annotated[
     Decimal,
     BeforeValidator(_no_float),
+    DECIMAL_IN,
     PlainSerializer(_str2, return_type=str, when_used="json"),
 ]
 # Output amounts (computed by us, never parsed from user floats): no float check needed.
@@ -59,11 +71,13 @@ RateOut = Annotated[Decimal, PlainSerializer(_strn, return_type=str, when_used="
 Qty = Annotated[
     Decimal,
     BeforeValidator(_no_float),
+    DECIMAL_IN,
     PlainSerializer(_str3, return_type=str, when_used="json"),
 ]
 Rate = Annotated[
     Decimal,
     BeforeValidator(_no_float),
+    DECIMAL_IN,
     PlainSerializer(_strn, return_type=str, when_used="json"),
 ]
 
@@ -127,12 +141,12 @@ class SaleLine(_Frozen):
 
 class Loyalty(_Frozen):
     points: int = Field(ge=0)
-    point_value: Annotated[Decimal, BeforeValidator(_no_float)] = Field(gt=0)
+    point_value: Annotated[Decimal, BeforeValidator(_no_float), DECIMAL_IN] = Field(gt=0)
     basis: Basis = "taxable"
     treatment: Treatment = "pre_tax_discount"
     # program caps (issue 3 fills them from the program; defaults: no cap)
     min_points: int = Field(default=0, ge=0)
-    max_share_percent: Annotated[Decimal, BeforeValidator(_no_float)] = Field(
+    max_share_percent: Annotated[Decimal, BeforeValidator(_no_float), DECIMAL_IN] = Field(
         default=Decimal(100), gt=0, le=100
     )
 
@@ -210,7 +224,7 @@ class Totals(_Frozen):
 class LoyaltyApplied(_Frozen):
     points_requested: int = 0
     points_redeemed: int
-    point_value: Annotated[Decimal, BeforeValidator(_no_float)] = Decimal(0)
+    point_value: Annotated[Decimal, BeforeValidator(_no_float), DECIMAL_IN] = Decimal(0)
     value: Money
     treatment: Treatment
     basis: Basis = "taxable"

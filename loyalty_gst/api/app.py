@@ -7,17 +7,17 @@ price the sale through `program.apply_caps` + `gst.compute` inside the service, 
 the sale and the points asked for — never from an invoice a client sends.
 """
 
-
 import datetime as dt
 import logging
 import time
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from loyalty_gst import __version__, gst, identity, service
 from loyalty_gst import program as pg
@@ -87,6 +87,7 @@ _PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {**_PROBLEM, "description": text}
     for code, text in (
+        (400, "The body is not JSON"),
         (401, "No valid token"),
         (403, "Not allowed for this token, or the customer's presence is not proven"),
         (404, "Unknown customer or document"),
@@ -166,7 +167,16 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _problem(exc.status_code, code, str(exc.detail))
+        reply = _problem(exc.status_code, code, str(exc.detail))
+        reply.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not just the first route's
+            allowed = set()
+            for route in app.routes:
+                match, _ = route.matches(request.scope)
+                if match != Match.NONE:
+                    allowed |= set(getattr(route, "methods", None) or ())
+            reply.headers["Allow"] = ", ".join(sorted(allowed))
+        return reply
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
@@ -281,7 +291,9 @@ def create_app(
         "/v1/accounts/{account_id}/history", response_model=HistoryResponse, tags=["customers"]
     )
     def history(
-        account_id: int, c: Caller, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+        account_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+        c: Caller,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> HistoryResponse:
         with st.engine.connect() as conn:
             try:
