@@ -125,6 +125,12 @@ def _problem(
     )
 
 
+def _json(model: Any) -> Response:
+    """The model's own JSON, once: the route's declared response_model documents it, and
+    FastAPI does not validate it a second time (the hot paths: commit, lookup)."""
+    return Response(model.model_dump_json(), media_type="application/json")
+
+
 def create_app(
     url: str | None = None,
     *,
@@ -270,21 +276,23 @@ def create_app(
         )
 
     @app.post("/v1/customers/lookup", response_model=LookupResponse, tags=["customers"])
-    def lookup(req: LookupRequest, c: Caller) -> LookupResponse:
+    def lookup(req: LookupRequest, c: Caller) -> Response:
         today = dt.datetime.now(IST).date()
         b = service.lookup(st, req.mobile, on=today)
         lots = [LotOut(points=lt.points, expires_on=lt.expires_on) for lt in b.lots]
         soon = [lt for lt in lots if lt.points and lt.expires_on <= today + dt.timedelta(days=30)]
-        return LookupResponse(
-            account_id=b.account_id,
-            mobile=b.mobile,
-            tier=b.tier,
-            balance=b.balance,
-            available=b.available,
-            held=b.held,
-            overdraft=b.overdraft,
-            lots=lots,
-            expiring_soon=soon,
+        return _json(
+            LookupResponse(
+                account_id=b.account_id,
+                mobile=b.mobile,
+                tier=b.tier,
+                balance=b.balance,
+                available=b.available,
+                held=b.held,
+                overdraft=b.overdraft,
+                lots=lots,
+                expiring_soon=soon,
+            )
         )
 
     @app.get(
@@ -341,7 +349,7 @@ def create_app(
         )
 
     @app.post("/v1/commit", response_model=service.Committed, tags=["sales"])
-    def commit(req: CommitRequest, c: Caller) -> service.Committed:
+    def commit(req: CommitRequest, c: Caller) -> Response:
         sale = own_sale(c, req.sale, req.points)
         if req.hold_key:
             prog = book.active(sale.date)
@@ -354,7 +362,7 @@ def create_app(
         done = service.commit(st, source, key=req.key, program=book)
         if not done.replayed:
             announce(c, done.account_id, done.balance, "commit")
-        return done
+        return _json(done)
 
     def _replay(key: str) -> bool:
         with st.engine.connect() as conn:
@@ -477,3 +485,18 @@ def create_app(
         return Response(status_code=204)
 
     return app
+
+
+def from_env() -> FastAPI:
+    """The app of one worker process of `loyalty-gst serve --workers N` ($LOYALTY_GST_DB;
+    WhatsApp from $LOYALTY_GST_WHATSAPP_*)."""
+    import os
+
+    wa = None
+    if os.environ.get("LOYALTY_GST_WHATSAPP_URL"):
+        wa = WhatsAppConfig(
+            base_url=os.environ["LOYALTY_GST_WHATSAPP_URL"],
+            phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
+            token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
+        )
+    return create_app(os.environ.get("LOYALTY_GST_DB"), whatsapp=wa)

@@ -29,6 +29,7 @@ class ServerProcess:
     port: int
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
+    args: tuple[str, ...] = ()
     proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -43,9 +44,10 @@ class ServerProcess:
         port: int | None = None,
         env: dict[str, str] | None = None,
         log_path: Path | None = None,
+        args: tuple[str, ...] = (),
     ) -> ServerProcess:
         log = log_path or Path(tempfile.mkdtemp(prefix="lgst_server_")) / "server.log"
-        server = cls(url, port or free_port(), log, dict(env or {}))
+        server = cls(url, port or free_port(), log, dict(env or {}), args)
         server.launch()
         return server
 
@@ -59,6 +61,7 @@ class ServerProcess:
             self.url,
             "--port",
             str(self.port),
+            *self.args,
         ]
         out = self.log_path.open("ab")
         self.proc = subprocess.Popen(

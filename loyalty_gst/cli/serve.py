@@ -19,7 +19,13 @@ from loyalty_gst.store import default_url
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8700, show_default=True, type=int)
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
-def serve(url: str | None, host: str, port: int, access_log: bool) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    help="Server processes (live event streams then see their own process's commits).",
+)
+def serve(url: str | None, host: str, port: int, access_log: bool, workers: int) -> None:
     """Serve the /v1 API for terminals, the web shop and the app."""
     import uvicorn
 
@@ -33,6 +39,21 @@ def serve(url: str | None, host: str, port: int, access_log: bool) -> None:
             phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
             token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
         )
-    app = create_app(url, whatsapp=wa)
     click.echo(f"loyalty-gst API on http://{host}:{port}/v1 (OpenAPI: /openapi.json)", err=True)
+    if workers > 1:
+        from loyalty_gst.store import open_store
+
+        open_store(url).dispose()  # migrate once, before the workers start
+        os.environ["LOYALTY_GST_DB"] = url or default_url()
+        uvicorn.run(
+            "loyalty_gst.api.app:from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=access_log,
+            log_level="info",
+        )
+        return
+    app = create_app(url, whatsapp=wa)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

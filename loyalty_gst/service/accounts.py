@@ -47,7 +47,7 @@ def _balance(conn: sa.Connection, a: acc.Account, day: dt.date, at: dt.datetime)
         mobile=mask(a.mobile or ""),
         tier=a.tier,
         balance=a.balance,
-        overdraft=ent.overdraft(conn, a.id),
+        overdraft=sum(lt.remaining for lt in lots) - a.balance,  # the ledger's invariant
         available=available(lots, day, held),
         held=held,
         lots=tuple(

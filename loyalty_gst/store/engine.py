@@ -61,7 +61,9 @@ def _sqlite_hooks(engine: sa.Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str | None = None, *, pool_size: int = 5, max_overflow: int = 60) -> sa.Engine:
+def make_engine(
+    url: str | None = None, *, pool_size: int = 20, max_overflow: int = 60
+) -> sa.Engine:
     full = normalise_url(url or default_url())
     kind = kind_of(full)
     if kind == "sqlite":
