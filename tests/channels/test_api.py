@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import requests
-from conftest import OPENING, PHONES, Api, seller, worked_sale
+from channel_helpers import OPENING, PHONES, Api, seller, worked_sale
 
 
 def otp_for(api: Api, token: str, phone: str) -> dict[str, str]:

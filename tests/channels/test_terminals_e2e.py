@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
-from conftest import seed
+from channel_helpers import seed
 
 from loyalty_gst import fixtures, service
 from loyalty_gst import program as pg
