@@ -18,6 +18,9 @@ required_apps = ["frappe/erpnext"]
 # --- the ERPNext glue (loyalty_gst/erpnext): doc_events only, never override_doctype_class
 # (the last app's override wins, and India Compliance overrides Sales Invoice too) ---
 after_install = "loyalty_gst.erpnext.install.after_install"
+# frappe's test runner runs only the tested app's before_tests: complete ERPNext's setup
+# (company defaults, warehouse types …) on a fresh site before the site tests
+before_tests = "erpnext.setup.utils.before_tests"
 after_migrate = "loyalty_gst.erpnext.install.after_migrate"
 
 _INVOICE_EVENTS = ("before_validate", "validate", "on_submit", "on_cancel")

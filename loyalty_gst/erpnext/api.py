@@ -1,7 +1,8 @@
 """Whitelisted methods for channels that talk to the ERPNext site:
-`/api/method/loyalty_gst.erpnext.api.<lookup|quote|commit|return_invoice>`.
+`/api/method/loyalty_gst.api.<lookup|quote|commit|return_invoice|sync>` (the same
+functions also answer at `loyalty_gst.erpnext.api.<name>`).
 
-They call the same `service` as the standalone HTTP API (loyalty_gst/api.py, FastAPI),
+They call the same `service` as the standalone HTTP API (loyalty_gst/api/, FastAPI),
 on the site's ledger (frappe's transaction: frappe commits at the end of the request).
 Errors are translated once: InvalidInput and ledger refusals → `frappe.throw` (HTTP 417)
 naming the field, value and rule. Permissions: reading needs Sales Invoice read;
@@ -93,3 +94,26 @@ def return_invoice(
         _fail(exc)
         raise
     return done.model_dump(mode="json")
+
+
+@frappe.whitelist(methods=["POST"])
+def sync(
+    terminal: str, store: str, seller_gstin: str, events: str | list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A POS terminal's outbox, applied once each in order (service.offline.apply_event):
+    offline sales stand — points spent meanwhile become offline overdraft."""
+    _guard("submit")
+    from loyalty_gst.service.offline import Event, apply_event
+
+    rows = load_json(events) if isinstance(events, str) else events
+    results = []
+    for raw in sorted(rows or [], key=lambda r: int(r.get("seq", 0))):
+        ev = Event.model_validate(raw)
+        if not ev.event_id.startswith(f"{terminal}:"):
+            frappe.throw(f"event {ev.event_id} is not terminal {terminal}'s", title="Forbidden")
+        r = apply_event(
+            site_store(), ev, gstin=seller_gstin, store_code=store, terminal=terminal,
+            program=program_book(),
+        )  # fmt: skip
+        results.append(r.model_dump(mode="json"))
+    return {"results": results}

@@ -184,3 +184,60 @@ class TestLoyaltyInvoices(FrappeTestCase):
         # 200 − 150 + ⌊850 × 4 / 100⌋ = 50 + 34 = 84
         self.assertEqual(si.net_total, 850.0)
         self.assertEqual(available(mobile), 84)
+
+
+class TestChannelMethods(FrappeTestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        site.ensure_company()
+
+    def test_channel_methods_answer_at_loyalty_gst_api_and_sync_overdraws(self) -> None:
+        import datetime as dt
+
+        for name in ("lookup", "quote", "commit", "return_invoice", "sync"):
+            frappe.is_whitelisted(frappe.get_attr(f"loyalty_gst.api.{name}"))
+        _customer, mobile = site.member(100)
+        sale = {
+            "number": f"T9/{frappe.generate_hash(length=8)}",
+            "date": dt.date.today().isoformat(),
+            "seller": {
+                "gstin": site.GSTIN,
+                "legal_name": "Lakshmi Lifestyle Retail",
+                "address": "12 Saket",
+                "city": "New Delhi",
+                "pincode": "110017",
+            },
+            "lines": [
+                {
+                    "sku": "_LGST-SHIRT",
+                    "hsn": "6105",
+                    "qty": "1",
+                    "unit": "PCS",
+                    "unit_price": "1000",
+                    "gst_rate": "5",
+                }
+            ],
+            "customer": mobile,
+        }
+        # offline the till granted 300 points (₹300 ≤ 50 % of ₹1000): taxable 700.00,
+        # CGST = SGST = 17.50, total 735.00; the ledger had only 100 → 200 overdraft
+        event = {
+            "event_id": "T9:1",
+            "seq": 1,
+            "kind": "sale",
+            "created_at": "2025-11-21T10:00:00Z",
+            "sale": sale,
+            "points": 300,
+            "grand_total": "735.00",
+        }
+        sync = frappe.get_attr("loyalty_gst.api.sync")
+        (r,) = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[event])[
+            "results"
+        ]
+        # earn ⌊700 × 4 / 100⌋ = 28 repays 28: owed 172; balance 100 − 300 + 28 = −172
+        self.assertEqual((r["status"], r["balance"], r["overdraft"]), ("applied", -172, 172))
+        self.assertIn("overdraft", r["flags"])
+        again = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[event])
+        self.assertEqual(again["results"][0]["status"], "replayed")
+        self.assertEqual(service.verify(site_store()), [])
