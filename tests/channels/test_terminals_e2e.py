@@ -279,6 +279,7 @@ def test_five_terminals_and_the_web_on_postgresql(pg_url: str, tmp_path: Path) -
 def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> None:
     url = create_temp_database("postgresql")
     store = open_store(url)
+    server = None
     try:
         phones = [c["mobile"] for c in fixtures.load().customers[:20]]
         seed(store, phones, 1500)
@@ -304,8 +305,9 @@ def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> N
         totals = check_ledger(store, tmp_path, 3, gstins)
         assert totals.get("acked", 0) > 0 and totals.get("synced", 0) > 0  # both sides of the cut
         assert service.verify(store) == []
-        server.stop()
     finally:
+        if server is not None:
+            server.stop()
         store.dispose()
         drop_database(url)
 
