@@ -6,10 +6,10 @@ overdrafts, and the ledger's verify — printed and written to out/channels/."""
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import os
-import random
 import subprocess
 import sys
 import threading
@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import requests
 import sqlalchemy as sa
 
 from loyalty_gst import fixtures, service
@@ -25,6 +24,7 @@ from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.cli.demo import DemoRun
 from loyalty_gst.pos import local
+from loyalty_gst.pos.simulate import web_shop
 from loyalty_gst.service.offline import overdrafts
 from loyalty_gst.store import Store, open_store, schema
 
@@ -56,8 +56,12 @@ def run_channels(run: DemoRun) -> None:
     server = ServerProcess.start(url, log_path=folder / "server.log")
     started = time.monotonic()
     stop = threading.Event()
-    web_sales: list[int] = []
-    shop = threading.Thread(target=_web_shop, args=(server.base, web, app, phones, stop, web_sales))
+    web_sales: collections.Counter[str] = collections.Counter()
+    shop = threading.Thread(
+        target=web_shop,
+        args=(server.base, web, app, phones, stop, web_sales),
+        kwargs={"limit": 200, "pause": 0.05},
+    )
     try:
         procs = []
         for i, (code, t) in enumerate(zip(stores, tills, strict=True), start=1):
@@ -113,64 +117,8 @@ def run_channels(run: DemoRun) -> None:
     )
 
 
-def _web_shop(
-    base: str, web: str, app: str, phones: list[str], stop: threading.Event, done: list[int]
-) -> None:
-    """Members redeeming on the web shop (presence: their app's code) while the tills run."""
-    rnd = random.Random(5)
-    http = requests.Session()
-    seller = fixtures.load().seller_for(next(s for s in fixtures.load().stores if s.code == "WEB"))
-    n = 0
-    while not stop.is_set() and n < 200:
-        n += 1
-        phone = rnd.choice(phones)
-        got = http.post(
-            base + "/v1/presence/app-code",
-            json={"mobile": phone},
-            timeout=10,
-            headers={"Authorization": f"Bearer {app}"},
-        )
-        sale = {
-            "number": f"WEB/{dt.date.today():%y%m}/{n:05d}",
-            "date": dt.date.today().isoformat(),
-            "seller": seller.model_dump(mode="json", exclude_none=True),
-            "lines": [
-                {
-                    "sku": "BAG",
-                    "hsn": "4202",
-                    "qty": "1",
-                    "unit": "PCS",
-                    "unit_price": "1800",
-                    "gst_rate": "18",
-                }
-            ],
-            "customer": phone,
-        }
-        r = http.post(
-            base + "/v1/commit",
-            timeout=10,
-            headers={"Authorization": f"Bearer {web}"},
-            json={
-                "key": f"web:{n}",
-                "sale": sale,
-                "points": 300,
-                "presence": {"app_code": got.json()["code"]},
-            },
-        )
-        if r.status_code != 200:  # refused (points gone, velocity): the order goes without
-            r = http.post(
-                base + "/v1/commit",
-                json={"key": f"webx:{n}", "sale": sale},
-                headers={"Authorization": f"Bearer {web}"},
-                timeout=10,
-            )
-        if r.status_code == 200:
-            done.append(n)
-        time.sleep(0.05)
-
-
 def _reconcile(
-    folder: Path, stores: list[str], store: Store, web_sales: list[int]
+    folder: Path, stores: list[str], store: Store, web_sales: collections.Counter[str]
 ) -> dict[str, Any]:
     tills = []
     missing: list[str] = []
@@ -211,8 +159,9 @@ def _reconcile(
     drawn = [ev for ln in lines for ev in ln.events]
     return {
         "tills": tills,
-        "web_sales": len(web_sales),
-        "sales": sum(t["sales"] for t in tills) + len(web_sales),
+        "web_sales": web_sales["ok"] + web_sales["ok_without_points"],
+        "web_refusals": {k: v for k, v in web_sales.items() if not k.startswith("ok")},
+        "sales": sum(t["sales"] for t in tills) + web_sales["ok"] + web_sales["ok_without_points"],
         "overdrawn_sales": len(drawn),
         "overdraft_points": sum(ev.overdraft for ev in drawn),
         "overdraft_owed": sum(ln.overdraft for ln in lines),

@@ -6,11 +6,14 @@ crash (SIGKILL) right after a receipt prints. Writes a JSON summary."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import datetime as dt
 import json
 import os
 import random
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -162,3 +165,71 @@ def main(plan: Plan, summary_path: str | None) -> None:
         Path(summary_path).write_text(text, encoding="utf-8")
     else:
         print(text)
+
+
+def web_shop(
+    base: str,
+    web: str,
+    app: str,
+    phones: list[str],
+    stop: threading.Event,
+    done: collections.Counter[str],
+    *,
+    points: tuple[int, ...] = (300,),
+    limit: int | None = None,
+    pause: float = 0.0,
+    bill_refused: bool = True,
+    seed: int = 5,
+) -> None:
+    """The web shop beside the tills: logged-in members buy a bag and redeem points, their
+    presence shown by their app's code. `done` counts outcomes ("ok" or the problem code;
+    "ok_without_points" when a refused order is billed again without points)."""
+    rnd = random.Random(seed)
+    http = requests.Session()
+    cat = fixtures.load()
+    seller = cat.seller_for(next(s for s in cat.stores if s.code == "WEB"))
+    as_web = {"Authorization": f"Bearer {web}"}
+    n = 0
+    while not stop.is_set() and (limit is None or n < limit):
+        n += 1
+        phone = rnd.choice(phones)
+        proof = _app_code_for(http, base, app, phone)
+        today = dt.date.today()
+        sale = {
+            "number": f"WEB/{today:%y%m}/{n:05d}",
+            "date": today.isoformat(),
+            "seller": seller.model_dump(mode="json", exclude_none=True),
+            "lines": [
+                {
+                    "sku": "BAG",
+                    "hsn": "4202",
+                    "qty": "1",
+                    "unit": "PCS",
+                    "unit_price": "1800",
+                    "gst_rate": "18",
+                }
+            ],
+            "customer": phone,
+        }
+        body = {"key": f"web:{n}", "sale": sale, "points": rnd.choice(points), "presence": proof}
+        r = http.post(base + "/v1/commit", json=body, headers=as_web, timeout=10)
+        if r.status_code == 200:
+            done["ok"] += 1
+        else:
+            done[str(r.json().get("code"))] += 1
+            if bill_refused:  # the order goes through without points
+                again = {"key": f"webx:{n}", "sale": sale}
+                if http.post(base + "/v1/commit", json=again, headers=as_web, timeout=10).ok:
+                    done["ok_without_points"] += 1
+        if pause:
+            time.sleep(pause)
+
+
+def _app_code_for(http: requests.Session, base: str, app: str, phone: str) -> dict[str, str]:
+    r = http.post(
+        base + "/v1/presence/app-code",
+        json={"mobile": phone},
+        timeout=10,
+        headers={"Authorization": f"Bearer {app}"},
+    )
+    return {"app_code": r.json()["code"]}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
@@ -17,7 +16,6 @@ import threading
 import time
 from pathlib import Path
 
-import requests
 import sqlalchemy as sa
 from channel_helpers import seed
 
@@ -26,6 +24,7 @@ from loyalty_gst import program as pg
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.pos import local as pos_db
+from loyalty_gst.pos.simulate import web_shop
 from loyalty_gst.service.offline import overdrafts
 from loyalty_gst.store import entries as ent
 from loyalty_gst.store import open_store
@@ -82,65 +81,6 @@ def outbox(folder: Path, i: int) -> list[sa.Row]:
         rows = conn.execute(sa.select(pos_db.outbox).order_by(pos_db.outbox.c.seq)).all()
     engine.dispose()
     return rows
-
-
-def web_shop(
-    base: str,
-    web: str,
-    app: str,
-    phones: list[str],
-    stop: threading.Event,
-    done: collections.Counter,
-) -> None:
-    """The web shop: logged-in customers redeem with their app's code, as fast as it can."""
-    rnd = random.Random(99)
-    http = requests.Session()
-    gstin = tokens.gstin_of("WEB")
-    n = 0
-    while not stop.is_set():
-        n += 1
-        phone = rnd.choice(phones)
-        code = http.post(
-            base + "/v1/presence/app-code",
-            json={"mobile": phone},
-            headers={"Authorization": f"Bearer {app}"},
-            timeout=10,
-        ).json()["code"]
-        sale = {
-            "number": f"WEB/2511/{n:05d}",
-            "date": time.strftime("%Y-%m-%d"),
-            "seller": {**_seller("WEB"), "gstin": gstin},
-            "lines": [
-                {
-                    "sku": "BAG",
-                    "hsn": "4202",
-                    "qty": "1",
-                    "unit": "PCS",
-                    "unit_price": "1800",
-                    "gst_rate": "18",
-                }
-            ],
-            "customer": phone,
-        }
-        r = http.post(
-            base + "/v1/commit",
-            timeout=10,
-            headers={"Authorization": f"Bearer {web}"},
-            json={
-                "key": f"web:{n}",
-                "sale": sale,
-                "points": rnd.choice((200, 400)),
-                "presence": {"app_code": code},
-            },
-        )
-        done[r.json().get("code", "ok") if r.status_code != 200 else "ok"] += 1
-
-
-def _seller(code: str) -> dict:
-    cat = fixtures.load()
-    return cat.seller_for(next(st for st in cat.stores if st.code == code)).model_dump(
-        mode="json", exclude_none=True
-    )
 
 
 def expected_overdrafts(store) -> list[str]:
@@ -225,7 +165,11 @@ def test_five_terminals_and_the_web_on_postgresql(pg_url: str, tmp_path: Path) -
     server = ServerProcess.start(pg_url, log_path=tmp_path / "server.log")
     web_done: collections.Counter = collections.Counter()
     stop = threading.Event()
-    shop = threading.Thread(target=web_shop, args=(server.base, web, app, phones, stop, web_done))
+    shop = threading.Thread(
+        target=web_shop,
+        args=(server.base, web, app, phones, stop, web_done),
+        kwargs={"points": (200, 400), "bill_refused": False, "seed": 99},
+    )
     try:
         started = time.monotonic()
         procs = [
