@@ -125,6 +125,20 @@ def _problem(
     )
 
 
+DOC_FIELDS = ("invoice", "note", "event", "terminal", "hold", "hold_key")
+
+
+def _own_docs(body: dict[str, Any], c: tokens.Caller) -> dict[str, Any]:
+    """A customer's history is theirs across stores, but another registration's documents
+    are not this caller's to read: their numbers are withheld (admins see everything)."""
+    if c.kind == "admin":
+        return body
+    theirs = str(body.get("invoice", "")).split(":", 1)[0]
+    if not theirs or theirs == c.gstin:
+        return body
+    return {k: ("(another registration)" if k in DOC_FIELDS else v) for k, v in body.items()}
+
+
 def _json(model: Any) -> Response:
     """The model's own JSON, once: the route's declared response_model documents it, and
     FastAPI does not validate it a second time (the hot paths: commit, lookup)."""
@@ -312,7 +326,9 @@ def create_app(
         return HistoryResponse(
             account_id=a.id,
             entries=[
-                HistoryEntry(seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=e.body)
+                HistoryEntry(
+                    seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=_own_docs(e.body, c)
+                )
                 for e in rows
             ],
         )
