@@ -111,3 +111,40 @@ class KeyConflict(LedgerError):
     """An idempotency key already names a request of another kind."""
 
     code = "conflict"
+
+
+# --- channel errors (issue 7): the API maps each `code` to its HTTP status ---
+
+
+class Unauthorized(LoyaltyGstError):
+    code = "unauthorized"
+
+
+class Forbidden(LoyaltyGstError):
+    code = "forbidden"
+
+
+class NotFound(LoyaltyGstError):
+    code = "not_found"
+
+
+class InvoiceMismatch(LoyaltyGstError):
+    """A terminal's printed total differs from the invoice the server computes."""
+
+    code = "invoice_mismatch"
+
+
+class PresenceRequired(LoyaltyGstError):
+    code = "presence_required"
+
+
+class PresenceInvalid(LoyaltyGstError):
+    code = "presence_invalid"
+
+
+class OtpAttemptsExceeded(LoyaltyGstError):
+    code = "otp_attempts_exceeded"
+
+
+class OtpRateLimited(LoyaltyGstError):
+    code = "otp_rate_limited"

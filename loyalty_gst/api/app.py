@@ -49,9 +49,16 @@ from loyalty_gst.api.schemas import (
     TokenRequest,
     TokenView,
 )
-from loyalty_gst.errors import InvalidInput, LoyaltyGstError, UnknownCustomer
+from loyalty_gst.errors import (
+    Forbidden,
+    InvalidInput,
+    LoyaltyGstError,
+    NotFound,
+    PresenceRequired,
+    UnknownCustomer,
+)
 from loyalty_gst.models import Loyalty, Sale
-from loyalty_gst.notify import Notifier, WhatsAppConfig
+from loyalty_gst.notify import Notifier, WhatsAppConfig, config_from_env
 from loyalty_gst.service.common import IST
 from loyalty_gst.service.offline import EventResult, apply_event, overdrafts
 from loyalty_gst.store import Store, open_store
@@ -97,14 +104,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (500, "Server error"),
     )
 }
-
-
-class Forbidden(LoyaltyGstError):
-    code = "forbidden"
-
-
-class NotFound(LoyaltyGstError):
-    code = "not_found"
 
 
 def _problem(
@@ -251,7 +250,7 @@ def create_app(
         assert phone is not None
         now = dt.datetime.now(dt.UTC)
         if proof is None or not (proof.app_code or (proof.challenge_id and proof.otp)):
-            raise presence.PresenceRequired("redeeming points needs an OTP or the app's code")
+            raise PresenceRequired("redeeming points needs an OTP or the app's code")
         if proof.app_code:
             presence.use_app_code(st, proof.app_code, phone=phone, account_id=a.id)
         else:
@@ -508,11 +507,4 @@ def from_env() -> FastAPI:
     WhatsApp from $LOYALTY_GST_WHATSAPP_*)."""
     import os
 
-    wa = None
-    if os.environ.get("LOYALTY_GST_WHATSAPP_URL"):
-        wa = WhatsAppConfig(
-            base_url=os.environ["LOYALTY_GST_WHATSAPP_URL"],
-            phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
-            token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
-        )
-    return create_app(os.environ.get("LOYALTY_GST_DB"), whatsapp=wa)
+    return create_app(os.environ.get("LOYALTY_GST_DB"), whatsapp=config_from_env())

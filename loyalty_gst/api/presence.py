@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from loyalty_gst.errors import LoyaltyGstError
+from loyalty_gst.errors import OtpAttemptsExceeded, OtpRateLimited, PresenceInvalid
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store
@@ -31,22 +31,6 @@ OTP_MINUTES = 5
 OTP_ATTEMPTS = 5
 OTP_SENDS_PER_10_MIN = 3
 APP_CODE_SECONDS = 300
-
-
-class PresenceRequired(LoyaltyGstError):
-    code = "presence_required"
-
-
-class PresenceInvalid(LoyaltyGstError):
-    code = "presence_invalid"
-
-
-class OtpAttemptsExceeded(LoyaltyGstError):
-    code = "otp_attempts_exceeded"
-
-
-class OtpRateLimited(LoyaltyGstError):
-    code = "otp_rate_limited"
 
 
 def _sha(text: str) -> str:

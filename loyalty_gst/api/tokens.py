@@ -13,16 +13,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from loyalty_gst import fixtures
-from loyalty_gst.errors import InvalidInput, LoyaltyGstError
+from loyalty_gst.errors import InvalidInput, Unauthorized
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store
 from loyalty_gst.store import schema as s
 
 KINDS = ("terminal", "channel", "admin")
-
-
-class Unauthorized(LoyaltyGstError):
-    code = "unauthorized"
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,9 @@ def serve(url: str | None, host: str, port: int, access_log: bool, workers: int)
     import uvicorn
 
     from loyalty_gst.api.app import create_app
-    from loyalty_gst.notify import WhatsAppConfig
+    from loyalty_gst.notify import config_from_env
 
-    wa = None
-    if os.environ.get("LOYALTY_GST_WHATSAPP_URL"):
-        wa = WhatsAppConfig(
-            base_url=os.environ["LOYALTY_GST_WHATSAPP_URL"],
-            phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
-            token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
-        )
+    wa = config_from_env()
     click.echo(f"loyalty-gst API on http://{host}:{port}/v1 (OpenAPI: /openapi.json)", err=True)
     if workers > 1:
         from loyalty_gst.store import open_store

@@ -5,6 +5,6 @@ fails stays pending and `flush` retries it, so an OTP or a receipt is never sile
 lost. The number is kept only to deliver and is never logged (logs show a masked one).
 """
 
-from loyalty_gst.notify.whatsapp import Notifier, WhatsAppConfig
+from loyalty_gst.notify.whatsapp import Notifier, WhatsAppConfig, config_from_env
 
-__all__ = ["Notifier", "WhatsAppConfig"]
+__all__ = ["Notifier", "WhatsAppConfig", "config_from_env"]

@@ -32,6 +32,19 @@ class WhatsAppConfig:
     timeout: float = 5.0
 
 
+def config_from_env() -> WhatsAppConfig | None:
+    """$LOYALTY_GST_WHATSAPP_URL, _PHONE_ID, _TOKEN; None (messages stay queued) without."""
+    import os
+
+    if not os.environ.get("LOYALTY_GST_WHATSAPP_URL"):
+        return None
+    return WhatsAppConfig(
+        base_url=os.environ["LOYALTY_GST_WHATSAPP_URL"],
+        phone_number_id=os.environ.get("LOYALTY_GST_WHATSAPP_PHONE_ID", ""),
+        token=os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN", ""),
+    )
+
+
 class Notifier:
     """Queue and send customer messages; `enabled` False keeps them queued (no provider)."""
 

@@ -181,6 +181,20 @@ class Terminal:
         seq = (conn.scalar(sa.select(sa.func.max(db.outbox.c.seq))) or 0) + 1
         return seq, f"{self.terminal_id}:{seq}"
 
+    @staticmethod
+    def _open(conn: sa.Connection, ev: Event) -> None:
+        """The event on disk, status open, before any network call or receipt."""
+        conn.execute(
+            db.outbox.insert().values(
+                seq=ev.seq,
+                event_id=ev.event_id,
+                kind=ev.kind,
+                status="open",
+                event=ev.model_dump_json(),
+                created_at=stamp(ev.created_at),
+            )
+        )
+
     def _number(self, conn: sa.Connection, day: dt.date) -> str:
         name = f"series:{day:%y%m}"
         n = int(conn.scalar(sa.select(db.settings.c.value).where(db.settings.c.name == name)) or 0)
@@ -225,16 +239,7 @@ class Terminal:
                 sale=sale,
                 points=points,
             )
-            conn.execute(
-                db.outbox.insert().values(
-                    seq=seq,
-                    event_id=event_id,
-                    kind="sale",
-                    status="open",
-                    event=ev.model_dump_json(),
-                    created_at=stamp(when),
-                )
-            )
+            self._open(conn, ev)
         body = {
             "key": event_id,
             "sale": sale.model_dump(mode="json"),
@@ -376,16 +381,7 @@ class Terminal:
                 date=on,
                 lines=tuple(lines) if lines else None,
             )
-            conn.execute(
-                db.outbox.insert().values(
-                    seq=seq,
-                    event_id=event_id,
-                    kind="return",
-                    status="open",
-                    event=ev.model_dump_json(),
-                    created_at=stamp(when),
-                )
-            )
+            self._open(conn, ev)
         body = {
             "key": event_id,
             "invoice_number": invoice_number,

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from loyalty_gst import gst
 from loyalty_gst import program as pg
-from loyalty_gst.errors import LedgerError, LoyaltyGstError
+from loyalty_gst.errors import Forbidden, InvoiceMismatch, LedgerError, LoyaltyGstError
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.models import ReturnLine, Sale
@@ -137,14 +137,6 @@ def _own(sale: Sale, gstin: str, store_code: str) -> None:
         raise Forbidden(f"this terminal posts for store {store_code} ({gstin}) only")
 
 
-class Forbidden(LoyaltyGstError):
-    code = "forbidden"
-
-
-class InvoiceMismatch(LoyaltyGstError):
-    code = "invoice_mismatch"
-
-
 def _sale(
     store: Store,
     event: Event,
@@ -179,9 +171,7 @@ def _sale(
             if today + invoice.loyalty.points_redeemed > prog.offline_cap_per_day:
                 offline["over_cap"] = True
                 flags.append("over_cap")
-        done = _commit(
-            conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline
-        )
+        done = _commit(conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline)
         ent.put_request(conn, key, "commit", done.model_dump_json(), stamp(at))
         owed = _owed(conn, done.account_id)
         redeem = ent.find_entry(conn, f"redeem:{gstin}:{invoice.number}")
@@ -328,9 +318,12 @@ def overdrafts(store: Store) -> list[OverdraftLine]:
             rows = ent.entries_of(conn, i, kinds=("redeem", "recover"))
             events = tuple(
                 OverdraftEvent(
-                    invoice=str(r.body.get("invoice")), terminal=r.body.get("terminal"),
-                    event=r.body.get("event"), points=-r.points,
-                    overdraft=int(r.body["overdraft"]), over_cap=bool(r.body.get("over_cap")),
+                    invoice=str(r.body.get("invoice")),
+                    terminal=r.body.get("terminal"),
+                    event=r.body.get("event"),
+                    points=-r.points,
+                    overdraft=int(r.body["overdraft"]),
+                    over_cap=bool(r.body.get("over_cap")),
                     at=r.at,
                 )
                 for r in rows
@@ -343,8 +336,12 @@ def overdrafts(store: Store) -> list[OverdraftLine]:
             back = sum(int(r.body.get("recovered", 0)) for r in rows if r.kind == "recover")
             out.append(
                 OverdraftLine(
-                    account_id=i, mobile=mask(a.mobile or "") if a else "-",
-                    overdraft=drawn - back, overdrawn=drawn, recovered=back, events=events,
+                    account_id=i,
+                    mobile=mask(a.mobile or "") if a else "-",
+                    overdraft=drawn - back,
+                    overdrawn=drawn,
+                    recovered=back,
+                    events=events,
                 )
             )
     return out
@@ -353,8 +350,6 @@ def overdrafts(store: Store) -> list[OverdraftLine]:
 __all__ = [
     "Event",
     "EventResult",
-    "Forbidden",
-    "InvoiceMismatch",
     "OverdraftLine",
     "apply_event",
     "overdrafts",
