@@ -27,12 +27,14 @@ class LoyaltyGstError(Exception):
     """Base of every error loyalty-gst raises on purpose."""
 
     code = "error"
+    status = 400  # the HTTP status the API answers with; each class sets its own
 
 
 class InvalidInput(LoyaltyGstError):
     """Input broke one or more rules; nothing was computed or written."""
 
     code = "validation_error"
+    status = 422
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
         self.problems = tuple(problems)
@@ -43,25 +45,28 @@ class InvalidInput(LoyaltyGstError):
         return cls([Problem(field, value, rule, code)])
 
 
-# --- ledger and channel errors (issue 3): each has a stable `code` the API and CLI map ---
+# --- ledger and channel errors: each has a stable `code` and the HTTP `status` it maps to ---
 
 
 class LedgerError(LoyaltyGstError):
     """A ledger request was refused; nothing was written."""
 
     code = "ledger_error"
+    status = 422
 
 
 class UnknownCustomer(LedgerError):
     """No account for that mobile number, email, card number or id."""
 
     code = "unknown_customer"
+    status = 404
 
 
 class InsufficientPoints(LedgerError):
     """Fewer usable (unexpired, unheld) points than the request needs."""
 
     code = "insufficient_points"
+    status = 409
 
     def __init__(self, requested: int, available: int) -> None:
         self.requested = requested
@@ -75,76 +80,91 @@ class HoldExpired(LedgerError):
     """The checkout's hold on points lapsed, was released or was already used."""
 
     code = "hold_expired"
+    status = 409
 
 
 class VelocityLimit(LedgerError):
     """Too many points or redemptions in the window the program allows."""
 
     code = "velocity_limit"
+    status = 429
 
 
 class ApprovalRequired(LedgerError):
     """A redemption above the program's threshold needs a named approver."""
 
     code = "approval_required"
+    status = 409
 
 
 class DuplicateDocument(LedgerError):
     """An invoice or note with that number already exists for the seller, with other content."""
 
     code = "duplicate_document"
+    status = 409
 
 
 class UnknownDocument(LedgerError):
     """No stored invoice with that number for the seller."""
 
     code = "unknown_document"
+    status = 404
 
 
 class AccountMerged(LedgerError):
     """The account was merged into another; post to the surviving account."""
 
     code = "account_merged"
+    status = 409
 
 
 class KeyConflict(LedgerError):
     """An idempotency key already names a request of another kind."""
 
     code = "conflict"
+    status = 409
 
 
-# --- channel errors (issue 7): the API maps each `code` to its HTTP status ---
+# --- channel errors ---
 
 
 class Unauthorized(LoyaltyGstError):
     code = "unauthorized"
+    status = 401
 
 
 class Forbidden(LoyaltyGstError):
     code = "forbidden"
+    status = 403
 
 
 class NotFound(LoyaltyGstError):
     code = "not_found"
+    status = 404
 
 
 class InvoiceMismatch(LoyaltyGstError):
     """A terminal's printed total differs from the invoice the server computes."""
 
     code = "invoice_mismatch"
+    status = 422
 
 
 class PresenceRequired(LoyaltyGstError):
     code = "presence_required"
+    status = 403
 
 
 class PresenceInvalid(LoyaltyGstError):
     code = "presence_invalid"
+    status = 403
 
 
 class OtpAttemptsExceeded(LoyaltyGstError):
     code = "otp_attempts_exceeded"
+    status = 429
 
 
 class OtpRateLimited(LoyaltyGstError):
     code = "otp_rate_limited"
+    status = 429

@@ -45,6 +45,7 @@ class LedgerBusy(LedgerError):
     """The database gave up on the ledger's locks (deadlock / timeout); nothing was kept."""
 
     code = "ledger_busy"
+    status = 503
 
 
 class _Lent:

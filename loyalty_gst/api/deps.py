@@ -1,0 +1,215 @@
+"""Who may call what: every permission and scope check of the API is a dependency here,
+so a route states its check in its signature and cannot forget it.
+
+- `Caller`: any valid token; `Seller`: a terminal or a channel; `TerminalCaller`: a till;
+  `AppChannel`: the app's channel token; `Admin`: an admin token.
+- `QuotedSale` / `CommittedSale`: the sale as this token may post it (its store and
+  GSTIN, GST-checked, its channel), with the customer's presence proven when points are
+  redeemed.
+- `OwnSync`: a till syncs its own outbox; `StoreStream`: a store's live events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from loyalty_gst import identity
+from loyalty_gst import program as pg
+from loyalty_gst.api import presence, tokens
+from loyalty_gst.api.live import Broadcaster
+from loyalty_gst.api.schemas import (
+    CommitRequest,
+    PresenceProof,
+    QuoteRequest,
+    SyncRequest,
+)
+from loyalty_gst.errors import Forbidden, InvalidInput, PresenceRequired, UnknownCustomer
+from loyalty_gst.models import Loyalty, Sale
+from loyalty_gst.notify import Notifier
+from loyalty_gst.store import Store
+from loyalty_gst.store import entries as ent
+from loyalty_gst.store.accounts import Account
+from loyalty_gst.validation import check_sale
+
+
+@dataclass(frozen=True)
+class Services:
+    """What the routes work with, made once per app by `create_app`."""
+
+    store: Store
+    book: pg.ProgramBook
+    notifier: Notifier
+    live: Broadcaster
+    key: Ed25519PrivateKey
+    public_pem: str
+
+    def announce(
+        self, c: tokens.Caller, account_id: int | None, balance: int | None, kind: str
+    ) -> None:
+        if account_id is not None:
+            self.live.publish(
+                c.store_code,
+                {"account_id": account_id, "balance": balance, "store": c.store_code, "kind": kind},
+            )
+
+
+def services(request: Request) -> Services:
+    svc: Services = request.app.state.services
+    return svc
+
+
+Svc = Annotated[Services, Depends(services)]
+
+bearer = HTTPBearer(auto_error=False, description="lgst_<id>_<secret>")
+
+
+def caller(
+    svc: Svc, cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> tokens.Caller:
+    header = f"Bearer {cred.credentials}" if cred else None
+    return tokens.authenticate(svc.store, header)
+
+
+Caller = Annotated[tokens.Caller, Depends(caller)]
+
+
+def seller(c: Caller) -> tokens.Caller:
+    if c.kind not in ("terminal", "channel"):
+        raise Forbidden("only a terminal or a channel token sells")
+    return c
+
+
+def terminal(c: Caller) -> tokens.Caller:
+    if c.kind != "terminal":
+        raise Forbidden("only a terminal token does this")
+    return c
+
+
+def app_channel(c: Caller) -> tokens.Caller:
+    if c.kind != "channel" or c.channel != "app":
+        raise Forbidden("app codes are issued to the customer's app only")
+    return c
+
+
+def admin(c: Caller) -> tokens.Caller:
+    if c.kind != "admin":
+        raise Forbidden("an admin token is needed")
+    return c
+
+
+Seller = Annotated[tokens.Caller, Depends(seller)]
+TerminalCaller = Annotated[tokens.Caller, Depends(terminal)]
+AppChannel = Annotated[tokens.Caller, Depends(app_channel)]
+Admin = Annotated[tokens.Caller, Depends(admin)]
+
+
+# --- sales: the sale as this caller may post it ---
+
+
+def scoped_sale(c: tokens.Caller, sale: Sale, points: int, book: pg.ProgramBook) -> Sale:
+    """The sale as this caller may post it: its store and GSTIN only, GST-checked,
+    the channel the token's; `points` asked for."""
+    if sale.seller.gstin != c.gstin:
+        raise Forbidden(f"this token sells for {c.store_code} ({c.gstin}) only")
+    if sale.store not in (None, c.store_code):
+        raise Forbidden(f"this token sells for store {c.store_code} only")
+    problems = check_sale(sale)
+    if problems:
+        raise InvalidInput(problems)
+    prog = book.active(sale.date)
+    loyalty = Loyalty(points=points, point_value=prog.point_value) if points else None
+    return sale.model_copy(update={"store": c.store_code, "channel": c.channel, "loyalty": loyalty})
+
+
+def account_of(store: Store, phone: str | None) -> Account:
+    if not phone:
+        raise UnknownCustomer("points can only be redeemed by a known customer")
+    with store.engine.connect() as conn:
+        return identity.resolve(conn, phone=phone)
+
+
+def prove(store: Store, proof: PresenceProof | None, phone: str | None) -> None:
+    """The customer is present: a valid OTP or app code for this account."""
+    a = account_of(store, phone)
+    assert phone is not None
+    now = dt.datetime.now(dt.UTC)
+    if proof is None or not (proof.app_code or (proof.challenge_id and proof.otp)):
+        raise PresenceRequired("redeeming points needs an OTP or the app's code")
+    if proof.app_code:
+        presence.use_app_code(store, proof.app_code, phone=phone, account_id=a.id)
+    else:
+        presence.check_otp(
+            store,
+            challenge_id=proof.challenge_id or "",
+            code=proof.otp or "",
+            account_id=a.id,
+            now=now,
+        )
+
+
+@dataclass(frozen=True)
+class QuotePosting:
+    """A quote request, its sale as the caller may post it, and the caller."""
+
+    req: QuoteRequest
+    sale: Sale
+    caller: tokens.Caller
+
+
+@dataclass(frozen=True)
+class CommitPosting:
+    """A commit request, its sale as the caller may post it, and the caller."""
+
+    req: CommitRequest
+    sale: Sale
+    caller: tokens.Caller
+
+
+def quoted_sale(req: QuoteRequest, c: Seller, svc: Svc) -> QuotePosting:
+    sale = scoped_sale(c, req.sale, req.points, svc.book)
+    if req.points:
+        prove(svc.store, req.presence, sale.customer)
+    return QuotePosting(req, sale, c)
+
+
+def committed_sale(req: CommitRequest, c: Seller, svc: Svc) -> CommitPosting:
+    """A commit against a hold was proven at quote time; a replayed key was proven when
+    it was first posted."""
+    sale = scoped_sale(c, req.sale, req.points, svc.book)
+    if req.points and not req.hold_key and not _replay(svc.store, req.key):
+        prove(svc.store, req.presence, sale.customer)
+    return CommitPosting(req, sale, c)
+
+
+def _replay(store: Store, key: str) -> bool:
+    with store.engine.connect() as conn:
+        return ent.get_request_kind(conn, key) is not None
+
+
+QuotedSale = Annotated[QuotePosting, Depends(quoted_sale)]
+CommittedSale = Annotated[CommitPosting, Depends(committed_sale)]
+
+
+# --- terminals and live streams ---
+
+
+def own_sync(req: SyncRequest, c: TerminalCaller) -> SyncRequest:
+    if req.terminal != c.terminal:
+        raise Forbidden("a terminal syncs its own outbox with its own token")
+    return req
+
+
+def store_stream(code: str, c: Caller) -> str:
+    if c.kind != "admin" and c.store_code != code:
+        raise Forbidden("a token sees its own store's events only")
+    return code
+
+
+OwnSync = Annotated[SyncRequest, Depends(own_sync)]
+StoreStream = Annotated[str, Depends(store_stream)]

@@ -1,0 +1,102 @@
+"""Every error of the API is an RFC 9457 problem with a stable `code`; its HTTP status is
+the error class's own `status` (errors.py), so there is one map, not two."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from loyalty_gst.api.schemas import Problem
+from loyalty_gst.errors import InvalidInput, LoyaltyGstError
+
+log = logging.getLogger("loyalty_gst.api")
+
+PROBLEM_TYPE = "https://loyalty-gst.invalid/problems/"
+_PROBLEM = {"model": Problem, "content": {"application/problem+json": {}}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {**_PROBLEM, "description": text}
+    for code, text in (
+        (400, "The body is not JSON"),
+        (401, "No valid token"),
+        (403, "Not allowed for this token, or the customer's presence is not proven"),
+        (404, "Unknown customer or document"),
+        (409, "The ledger refuses it (insufficient points, expired hold, duplicate …)"),
+        (422, "Invalid input, with the field paths"),
+        (429, "A limit was reached"),
+        (500, "Server error"),
+    )
+}
+
+
+def problem(
+    status: int, code: str, detail: str | None, errors: list[Any] | None = None
+) -> Response:
+    body = Problem(
+        type=PROBLEM_TYPE + code,
+        title=code.replace("_", " ").capitalize(),
+        status=status,
+        code=code,
+        detail=detail,
+        errors=errors,
+    )
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoyaltyGstError)
+    errors = None
+    if isinstance(exc, InvalidInput):
+        errors = [{"loc": ["body", *p.field.split(".")], "msg": p.rule} for p in exc.problems]
+    return problem(exc.status, exc.code, str(exc)[:500], errors)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    return problem(422, "validation_error", f"{len(errors)} problem(s) in the request", errors)
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    reply = problem(exc.status_code, code, str(exc.detail))
+    reply.headers.update(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not just the first route's
+        reply.headers["Allow"] = ", ".join(_allowed(request))
+    return reply
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods some route answers at this path (routes of included routers too)."""
+    found = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.routes):
+            found.append(method)
+    return found
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    # the type only: an exception's text may hold a customer's data
+    log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
+    return problem(500, "internal_error", "internal error")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(LoyaltyGstError, _domain)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(Exception, _crash)

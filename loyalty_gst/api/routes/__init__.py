@@ -1,0 +1,28 @@
+"""The API's routers, one per resource; each route's permission is a dependency from
+`loyalty_gst.api.deps` in its signature."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from loyalty_gst.api.routes import (
+    customers,
+    live,
+    meta,
+    presence,
+    reports,
+    sales,
+    terminals,
+    tokens,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    meta.router,
+    customers.router,
+    presence.router,
+    sales.router,
+    terminals.router,
+    reports.router,
+    live.router,
+    tokens.router,
+)

@@ -1,0 +1,83 @@
+"""A customer's balance by mobile, and their ledger history (another registration's
+document numbers withheld)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from loyalty_gst import identity, service
+from loyalty_gst.api import tokens
+from loyalty_gst.api.deps import Caller, Svc
+from loyalty_gst.api.responses import as_json
+from loyalty_gst.api.schemas import (
+    HistoryEntry,
+    HistoryResponse,
+    LookupRequest,
+    LookupResponse,
+    LotOut,
+)
+from loyalty_gst.errors import NotFound, UnknownCustomer
+from loyalty_gst.service.common import IST
+from loyalty_gst.store import entries as ent
+
+router = APIRouter(prefix="/v1", tags=["customers"])
+
+DOC_FIELDS = ("invoice", "note", "event", "terminal", "hold", "hold_key")
+
+
+def own_docs(body: dict[str, Any], c: tokens.Caller) -> dict[str, Any]:
+    """A customer's history is theirs across stores, but another registration's documents
+    are not this caller's to read: their numbers are withheld (admins see everything)."""
+    if c.kind == "admin":
+        return body
+    theirs = str(body.get("invoice", "")).split(":", 1)[0]
+    if not theirs or theirs == c.gstin:
+        return body
+    return {k: ("(another registration)" if k in DOC_FIELDS else v) for k, v in body.items()}
+
+
+@router.post("/customers/lookup", response_model=LookupResponse)
+def lookup(req: LookupRequest, c: Caller, svc: Svc) -> Response:
+    today = dt.datetime.now(IST).date()
+    b = service.lookup(svc.store, req.mobile, on=today)
+    lots = [LotOut(points=lt.points, expires_on=lt.expires_on) for lt in b.lots]
+    soon = [lt for lt in lots if lt.points and lt.expires_on <= today + dt.timedelta(days=30)]
+    return as_json(
+        LookupResponse(
+            account_id=b.account_id,
+            mobile=b.mobile,
+            tier=b.tier,
+            balance=b.balance,
+            available=b.available,
+            held=b.held,
+            overdraft=b.overdraft,
+            lots=lots,
+            expiring_soon=soon,
+        )
+    )
+
+
+@router.get("/accounts/{account_id}/history", response_model=HistoryResponse)
+def history(
+    account_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    c: Caller,
+    svc: Svc,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> HistoryResponse:
+    with svc.store.engine.connect() as conn:
+        try:
+            a = identity.resolve(conn, account_id=account_id)
+        except UnknownCustomer as exc:
+            raise NotFound(str(exc)) from None
+        rows = ent.entries_of(conn, a.id)[-limit:]
+    return HistoryResponse(
+        account_id=a.id,
+        entries=[
+            HistoryEntry(seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=own_docs(e.body, c))
+            for e in rows
+        ],
+    )

@@ -1,0 +1,53 @@
+"""Tokens, issued and revoked by an admin; a token's text is shown once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from loyalty_gst.api import tokens as tk
+from loyalty_gst.api.deps import Admin, Svc
+from loyalty_gst.api.schemas import TokenIssued, TokenRequest, TokenView
+from loyalty_gst.errors import NotFound
+
+router = APIRouter(prefix="/v1/tokens", tags=["admin"])
+
+
+@router.post("", response_model=TokenIssued)
+def new_token(req: TokenRequest, c: Admin, svc: Svc) -> TokenIssued:
+    t = tk.issue(svc.store, kind=req.kind, store_code=req.store, terminal=req.terminal)
+    return TokenIssued(
+        id=t.id,
+        kind=t.kind,
+        store=t.store_code,
+        gstin=t.gstin,
+        terminal=t.terminal,
+        created_at=dt.datetime.now(dt.UTC).isoformat(),
+        revoked_at=None,
+        token=t.token,
+    )
+
+
+@router.get("", response_model=list[TokenView])
+def list_tokens(c: Admin, svc: Svc) -> list[TokenView]:
+    return [
+        TokenView(
+            id=r.id,
+            kind=r.kind,
+            store=r.store_code,
+            gstin=r.gstin,
+            terminal=r.terminal,
+            created_at=r.created_at,
+            revoked_at=r.revoked_at,
+        )
+        for r in tk.listing(svc.store)
+    ]
+
+
+@router.delete("/{token_id}", status_code=204)
+def revoke_token(token_id: str, c: Admin, svc: Svc) -> Response:
+    if not tk.revoke(svc.store, token_id):
+        raise NotFound("no such live token")
+    return Response(status_code=204)
