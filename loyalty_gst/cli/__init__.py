@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "serve": "loyalty_gst.cli.serve:serve",
     "tokens": "loyalty_gst.cli.tokens:tokens",
     "pos": "loyalty_gst.cli.pos:pos",
+    "setup": "loyalty_gst.cli.setup:setup",
 }
 
 

@@ -67,8 +67,13 @@ def credit_note(invoice_file: str, number: str, date_: str, lines: tuple[str, ..
 
 
 @click.command()
-@click.argument("which", type=click.Choice(["sale", "taxed-invoice"]))
+@click.argument("which", type=click.Choice(["sale", "taxed-invoice", "company"]))
 def schema(which: str) -> None:
-    """Print the JSON Schema of the Sale input or the TaxedInvoice output."""
-    doc = sale_json_schema() if which == "sale" else taxed_invoice_json_schema()
+    """Print the JSON Schema of the Sale input, the TaxedInvoice output or the company file."""
+    if which == "company":
+        from loyalty_gst.company.model import company_json_schema
+
+        doc = company_json_schema()
+    else:
+        doc = sale_json_schema() if which == "sale" else taxed_invoice_json_schema()
     click.echo(json.dumps(doc, indent=2))

@@ -227,3 +227,62 @@ notify_outbox = sa.Table(
 )
 
 V4_TABLES = (tokens, otps, nonces, keys, notify_outbox)
+
+# version 5: the company as set up from its file (`loyalty-gst setup`): particulars,
+# registrations, stores and their tills, items, the program's versions, number series
+company = sa.Table(
+    "lgst_company",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),  # always 1
+    sa.Column("pan", sa.String(10), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # Particulars as JSON
+    sa.Column("logo", sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb")),
+    sa.Column("revision", sa.Integer, nullable=False),  # +1 on every setup that changed data
+    sa.Column("updated_at", sa.String(32), nullable=False),
+)
+
+registrations = sa.Table(
+    "lgst_registrations",
+    metadata,
+    sa.Column("gstin", sa.String(15), primary_key=True),
+    sa.Column("state_code", sa.String(2), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+stores = sa.Table(
+    "lgst_stores",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("channel", sa.String(10), nullable=False),
+    sa.Column("gstin", sa.String(15), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # StoreSpec as JSON (tills, series)
+)
+
+items = sa.Table(
+    "lgst_items",
+    metadata,
+    sa.Column("sku", sa.String(100), primary_key=True),
+    sa.Column("barcode", sa.String(64), unique=True),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+programs = sa.Table(
+    "lgst_programs",
+    metadata,
+    sa.Column("version", sa.String(32), primary_key=True),
+    sa.Column("effective", sa.Date, nullable=False, unique=True),
+    sa.Column("body", sa.Text, nullable=False),
+)
+
+series = sa.Table(
+    "lgst_series",
+    metadata,
+    sa.Column("store_code", sa.String(32), primary_key=True),
+    sa.Column("kind", sa.String(12), primary_key=True),
+    sa.Column("till", sa.String(8), primary_key=True),  # "" for a web shop or app
+    sa.Column("fy", sa.String(4), primary_key=True),  # 2526 = 1 Apr 2025 – 31 Mar 2026
+    sa.Column("last", sa.Integer, nullable=False),
+)
+
+V5_TABLES = (company, registrations, stores, items, programs, series)
+COMPANY_TABLES = V5_TABLES
