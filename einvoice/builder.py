@@ -5,8 +5,9 @@ trade discount plus its loyalty discount, `TotAmt` is the line's gross (tax-excl
 `AssAmt` = TotAmt − Discount = the line's taxable value, and the tax amounts are the
 TaxedLine's. `ValDtls.Discount` only ever carries an after-tax cash discount — it lowers
 no tax, so loyalty never goes there. Nil-rated, exempt and non-GST lines are not items:
-their value goes to `ValDtls.OthChrg`. `UnitPrice` = gross ÷ qty rounded to 3 decimals, so
-`UnitPrice × Qty` ≈ `TotAmt` even for tax-inclusive (MRP) prices.
+their value goes to `ValDtls.OthChrg`, with the charges outside GST (freight, packing).
+`UnitPrice` is the line's unit price as the books have it; with tax-inclusive (MRP) prices,
+gross ÷ qty rounded to 3 decimals, so `UnitPrice × Qty` ≈ `TotAmt`.
 
 B2C sales get no e-invoice (`NotApplicable`). Details the TaxedInvoice does not hold —
 dispatch/ship-to, export shipping bill and port, payment, e-way bill, contacts — are
@@ -161,8 +162,12 @@ def buyer_dtls(
     )
 
 
-def item(line: TaxedLine, sl_no: int) -> s.Item:
+def item(line: TaxedLine, sl_no: int, inclusive: bool = False) -> s.Item:
     """One taxable line. TotAmt = gross; Discount = trade + loyalty; AssAmt = taxable value."""
+    if inclusive or not line.unit_price:
+        unit_price = milli(line.gross / line.qty) if line.qty else milli(line.gross)
+    else:
+        unit_price = milli(line.unit_price)
     return s.Item(
         SlNo=str(sl_no),
         PrdDesc=text(line.description, 300, 3) or text(line.sku, 300, 3),
@@ -170,7 +175,7 @@ def item(line: TaxedLine, sl_no: int) -> s.Item:
         HsnCd=line.hsn,
         Qty=milli(line.qty),
         Unit=uqc(line.unit),
-        UnitPrice=milli(line.gross / line.qty) if line.qty else milli(line.gross),
+        UnitPrice=unit_price,
         TotAmt=line.gross,
         Discount=_nz(line.trade_discount + line.loyalty_discount),
         AssAmt=line.taxable_value,
@@ -186,13 +191,15 @@ def item(line: TaxedLine, sl_no: int) -> s.Item:
 
 def item_list(inv: TaxedInvoice) -> tuple[s.Item, ...]:
     taxable = [ln for ln in inv.lines if ln.tax_category == "taxable"]
-    return tuple(item(ln, i) for i, ln in enumerate(taxable, start=1))
+    incl = inv.prices_include_tax
+    return tuple(item(ln, i, incl) for i, ln in enumerate(taxable, start=1))
 
 
 def val_dtls(inv: TaxedInvoice, items: Iterable[s.Item]) -> s.Values:
     """Totals copied from the TaxedInvoice; nil/exempt lines' value into OthChrg."""
     t = inv.totals
     other = sum((ln.total for ln in inv.lines if ln.tax_category != "taxable"), ZERO)
+    other += sum((c.amount for c in inv.charges), ZERO)
     return s.Values(
         AssVal=sum((it.AssAmt for it in items), ZERO),
         CgstVal=_nz(t.cgst),

@@ -201,6 +201,14 @@ class TaxedLine(_Frozen):
     gst_foregone: Amount = Decimal(0)  # tax the loyalty discount took off this line
 
 
+class Charge(_Frozen):
+    """A charge outside GST on the bill (ERPNext's "Actual" tax row: freight, packing):
+    part of the invoice value, taxed nowhere (INV-01 ValDtls.OthChrg)."""
+
+    description: str
+    amount: Amount
+
+
 class Totals(_Frozen):
     gross: Amount
     trade_discount: Amount
@@ -219,6 +227,8 @@ class Totals(_Frozen):
     # a cash / non-trade discount given after tax (ERPNext's is_cash_or_non_trade_discount):
     # it lowers what is paid, not the taxable value; INV-01 ValDtls.Discount
     after_tax_discount: Amount = Decimal(0)
+    # Σ charges outside GST (freight, packing), included in grand_total
+    other_charges: Amount = Decimal(0)
 
 
 class LoyaltyApplied(_Frozen):
@@ -251,6 +261,7 @@ class TaxedInvoice(_Frozen):
     lines: tuple[TaxedLine, ...]
     totals: Totals
     loyalty: LoyaltyApplied
+    charges: tuple[Charge, ...] = ()
 
     @property
     def seller_state(self) -> str:

@@ -61,6 +61,7 @@ class LedgerNames(BaseModel):
     loyalty_tender: str = "Loyalty Points Redeemed (tender)"
     after_tax_discount: str = "Cash Discount Allowed"
     round_off: str = "Round Off"
+    other_charges: str = "Freight and Other Charges"  # charges outside GST on the bill
     cash_sale: str = "Cash Sales - {store}"
     registration: str = "{state} Registration"
     # groups (Tally's reserved groups unless the company renamed them)
@@ -71,6 +72,7 @@ class LedgerNames(BaseModel):
     discount_group: str = "Indirect Expenses"
     tender_group: str = "Current Liabilities"
     round_off_group: str = "Indirect Expenses"
+    other_charges_group: str = "Indirect Incomes"
 
 
 class TallySettings(BaseModel):
@@ -209,6 +211,7 @@ class Names:
         self.loyalty_tender = s.ledger(n.loyalty_tender)
         self.after_tax_discount = s.ledger(n.after_tax_discount)
         self.round_off = s.ledger(n.round_off)
+        self.other_charges = s.ledger(n.other_charges)
         self.netted = s.loyalty == "netted"
         self.invoice_view = s.view == "invoice"
         self._sales: dict[tuple[Decimal, str], str] = {}

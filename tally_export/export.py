@@ -95,11 +95,13 @@ def write_vouchers(
         for inv in invoices:
             v = build(inv, settings)
             w.write(v)
+            # a credit note takes back what its invoice gave: the totals are net of notes
+            sign = -1 if inv.kind == "credit_note" else 1
             summary.count += 1
             summary.by_type[v.vchtype] = summary.by_type.get(v.vchtype, 0) + 1
-            summary.party_total += abs(v.party_amount)
-            summary.tax_total += inv.totals.tax
-            summary.loyalty_discount += inv.totals.loyalty_discount
+            summary.party_total += sign * abs(v.party_amount)
+            summary.tax_total += sign * inv.totals.tax
+            summary.loyalty_discount += sign * inv.totals.loyalty_discount
             if on_voucher is not None:
                 on_voucher(v)
     summary.files = w.files

@@ -170,6 +170,7 @@ class MasterSet:
         ledgers.append(ledger(s.ledger(n.loyalty_tender), n.tender_group))
         ledgers.append(ledger(s.ledger(n.after_tax_discount), n.discount_group))
         ledgers.append(ledger(s.ledger(n.round_off), n.round_off_group))
+        ledgers.append(ledger(s.ledger(n.other_charges), n.other_charges_group))
         for el in ledgers:
             if el.get("NAME") not in existing:
                 yield el

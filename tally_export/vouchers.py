@@ -19,6 +19,7 @@ figures are copied from the TaxedInvoice. Choices (each documented in the README
   pay part of the bill, so "Loyalty Points Redeemed (tender)" is debited the points'
   value and the party only the amount payable;
 - an after-tax (cash / non-trade) discount is a debit to its own ledger;
+- charges outside GST on the bill (freight, packing) are one credit to their ledger;
 - service lines (and every line in Accounting Voucher View) go to the sales ledger of
   their rate as ledger entries, summed per ledger.
 """
@@ -196,6 +197,9 @@ def build(inv: TaxedInvoice, s: TallySettings, *, number: str | None = None) -> 
         entries.append(Entry(n.loyalty_tender, -sign * tender))
     if t.after_tax_discount:
         entries.append(Entry(n.after_tax_discount, -sign * t.after_tax_discount))
+    charges = sum((c.amount for c in inv.charges), ZERO)
+    if charges:
+        entries.append(Entry(n.other_charges, sign * charges))
     if t.round_off:
         entries.append(Entry(n.round_off, sign * t.round_off))
 

@@ -4,27 +4,31 @@ Nothing is recomputed: taxable values are the items' `base_net_amount`; each tax
 total is the tax row's `base_tax_amount_after_discount_amount` (ERPNext rounds per row,
 not per line), split back over the lines by largest remainder on the items' unrounded
 tax (India Compliance's `cgst_amount`… or rate × net amount) so Σ lines = ERPNext's row
-to the paisa and CGST = SGST line by line. The additional discount spread by ERPNext
-(`distributed_discount_amount`) is split into its loyalty part (`lgst_loyalty_amount`)
-and the rest (trade discount). Returns (`is_return`) become credit notes with positive
-amounts. ERPNext's native loyalty redemption is a tender (`loyalty_amount`).
+to the paisa and CGST = SGST line by line. Each line is ERPNext's as stored: unit price
+`base_rate`, gross `base_amount`, taxable `base_net_amount`; its discount (gross − net,
+never negative) is split into its loyalty part (`lgst_loyalty_amount` pro rata to the
+lines' discounts) and the rest (trade discount); GST foregone = rate × loyalty part.
+"Actual" tax rows outside GST (freight) are charges (INV-01 OthChrg). A line without
+HSN is refused here, naming its row and item. Returns (`is_return`) become credit
+notes with positive amounts. ERPNext's native loyalty redemption is a tender (`loyalty_amount`).
 Pure: no frappe import; the glue passes `as_dict()` and the original's date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from loyalty_gst.erpnext.tax_rows import HEADS, charges_of, dec, head_of, item_head_rates
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.gst import totals_of
 from loyalty_gst.models import (
     Buyer,
     Category,
+    Charge,
     DocRef,
     LoyaltyApplied,
     Seller,
@@ -33,7 +37,6 @@ from loyalty_gst.models import (
 )
 from loyalty_gst.money import ZERO, paise, split
 
-HEADS = ("cgst", "sgst", "igst", "cess")
 # ERPNext UOM names → GST UQC (India Compliance keeps the same idea on the UOM doctype).
 UOM_TO_UQC = {
     "nos": "NOS",
@@ -74,47 +77,9 @@ TREATMENT = {
 _PIN = re.compile(r"PIN Code:\s*(\d{6})")
 
 
-def dec(value: Any) -> Decimal:
-    """ERPNext hands numbers as Python floats: take their shortest repr, never the binary."""
-    if value is None or value == "":
-        return ZERO
-    return Decimal(str(value))
-
-
 def _signed(sign: Decimal, value: Any) -> Decimal:
     """A document amount in paise, negated for returns; never −0.00."""
     return paise(sign * dec(value)) + ZERO
-
-
-def _head_of(row: Mapping[str, Any]) -> str | None:
-    kind = (row.get("gst_tax_type") or "").lower()
-    if kind in HEADS:
-        return kind
-    account = str(row.get("account_head") or "").upper()
-    for head in ("CGST", "SGST", "IGST", "CESS"):
-        if head in account and "RCM" not in account:
-            return head.lower()
-    return None
-
-
-def _item_head_rates(
-    item: Mapping[str, Any], taxes: Sequence[Mapping[str, Any]]
-) -> dict[str, Decimal]:
-    """Each head's rate on one item: India Compliance's `cgst_rate`… when present, else
-    ERPNext's own rule — the item's `item_tax_rate` (account → rate, from its Item Tax
-    Template) overrides the tax row's `rate` for that row's account."""
-    own = {h: dec(item.get(f"{h}_rate")) for h in HEADS}
-    if any(own.values()):
-        return own
-    raw = item.get("item_tax_rate") or {}
-    by_account = json.loads(raw) if isinstance(raw, str) else dict(raw)
-    out = dict.fromkeys(HEADS, ZERO)
-    for row in taxes:
-        head = _head_of(row)
-        if head and row.get("charge_type", "On Net Total") == "On Net Total":
-            account = row.get("account_head")
-            out[head] += dec(by_account[account] if account in by_account else row.get("rate"))
-    return out
 
 
 def address_of(display: str | None) -> dict[str, str]:
@@ -125,6 +90,16 @@ def address_of(display: str | None) -> dict[str, str]:
     city = parts[state_at - 1] if state_at >= 1 else ""
     line1 = ", ".join(parts[: max(state_at - 1, 1)])[:100]
     return {"address": line1 or city, "city": city, "pincode": pin}
+
+
+def _gross(item: Mapping[str, Any], net: Decimal, sign: Decimal, inclusive: bool) -> Decimal:
+    """A line's value before the additional discount, tax-exclusive: ERPNext's stored
+    `base_amount` (rate × qty); with tax-inclusive prices (its amount holds the tax) the
+    net plus the discount ERPNext spread on it. Never below the net (no negative discount)."""
+    if inclusive or item.get("base_amount") in (None, ""):
+        spread = _signed(sign, item.get("distributed_discount_amount"))
+        return net + max(spread, ZERO)
+    return max(_signed(sign, item.get("base_amount")), net)
 
 
 def _category(doc: Mapping[str, Any]) -> Category:
@@ -151,14 +126,25 @@ def to_taxed_invoice(
     items = list(doc.get("items") or [])
     if not items:
         raise InvalidInput.one("items", [], "the invoice has no items")
+    for i, it in enumerate(items, start=1):
+        if not str(it.get("gst_hsn_code") or "").strip():
+            raise InvalidInput.one(
+                f"items[{it.get('idx') or i}].gst_hsn_code",
+                it.get("item_code"),
+                f"row {it.get('idx') or i} (item {it.get('item_code') or it.get('item_name')}) "
+                "has no HSN/SAC code: set it on the Item (or the row) and save again",
+            )
+    taxes = list(doc.get("taxes") or [])
     heads: dict[str, Decimal] = dict.fromkeys(HEADS, ZERO)
-    for row in doc.get("taxes") or []:
-        head = _head_of(row)
+    for row in taxes:
+        head = head_of(row)
         if head:
             heads[head] += _signed(sign, row.get("base_tax_amount_after_discount_amount"))
+    charges = tuple(Charge(description=d, amount=a) for d, a in charges_of(taxes, sign))
+    inclusive = any(t.get("included_in_print_rate") for t in taxes)
 
     nets = [_signed(sign, it.get("base_net_amount")) for it in items]
-    head_rates = [_item_head_rates(it, doc.get("taxes") or []) for it in items]
+    head_rates = [item_head_rates(it, taxes) for it in items]
     rates = [sum((hr[h] for h in ("cgst", "sgst", "igst")), ZERO) for hr in head_rates]
     per_head = {}
     for head in HEADS:
@@ -167,16 +153,18 @@ def to_taxed_invoice(
             weights = [abs(n) * hr[head] for n, hr in zip(nets, head_rates, strict=True)]
         per_head[head] = split(heads[head], weights) if heads[head] else tuple(ZERO for _ in items)
 
+    gross = [_gross(it, net, sign, inclusive) for it, net in zip(items, nets, strict=True)]
+    discounts = [g - n for g, n in zip(gross, nets, strict=True)]
     loyalty_total = _signed(sign, doc.get("lgst_loyalty_amount"))
-    distributed = [_signed(sign, it.get("distributed_discount_amount")) for it in items]
-    cash_discount = bool(doc.get("is_cash_or_non_trade_discount"))
-    if cash_discount:
-        distributed = [ZERO for _ in items]
-    loyalty_parts = (
-        split(loyalty_total, [abs(d) for d in distributed])
-        if loyalty_total and any(distributed)
-        else tuple(ZERO for _ in items)
-    )
+    if loyalty_total > sum(discounts, ZERO):
+        raise InvalidInput.one(
+            "lgst_loyalty_amount",
+            str(loyalty_total),
+            f"the loyalty discount is more than the discount on the lines ({sum(discounts, ZERO)})",
+        )
+    # the loyalty share of each line's discount, pro rata to it: never more than the line's
+    # discount, so the trade discount left is never negative
+    loyalty_parts = split(loyalty_total, discounts) if loyalty_total else tuple(ZERO for _ in items)
 
     lines = []
     for i, it in enumerate(items):
@@ -184,54 +172,61 @@ def to_taxed_invoice(
         cgst, sgst, igst, cess = (per_head[h][i] for h in HEADS)
         qty = abs(dec(it.get("qty")))
         uom = str(it.get("uom") or it.get("stock_uom") or "")
+        hsn = str(it.get("gst_hsn_code")).strip()
+        cess_rate = dec(it.get("cess_rate"))
+        share = loyalty_parts[i]
         lines.append(
             TaxedLine(
                 line_no=i + 1,
                 sku=str(it.get("item_code") or it.get("item_name")),
                 description=str(it.get("item_name") or "")[:300],
-                hsn=str(it.get("gst_hsn_code") or ""),
-                is_service=str(it.get("gst_hsn_code") or "").startswith("99"),
+                hsn=hsn,
+                is_service=hsn.startswith("99"),
                 tax_category=TREATMENT.get(str(it.get("gst_treatment") or "Taxable"), "taxable"),  # type: ignore[arg-type]
                 qty=qty,
                 unit=UOM_TO_UQC.get(uom.lower(), "OTH"),
                 unit_price=abs(dec(it.get("base_rate"))).quantize(Decimal("0.001")),
                 gst_rate=rates[i].normalize() if rates[i] else Decimal(0),
-                cess_rate=dec(it.get("cess_rate")),
-                gross=net + distributed[i],
-                trade_discount=distributed[i] - loyalty_parts[i],
-                taxable_before_loyalty=net + loyalty_parts[i],
-                loyalty_discount=loyalty_parts[i],
-                loyalty_value=loyalty_parts[i],
+                cess_rate=cess_rate,
+                gross=gross[i],
+                trade_discount=discounts[i] - share,
+                taxable_before_loyalty=net + share,
+                loyalty_discount=share,
+                loyalty_value=share,
                 taxable_value=net,
                 cgst=cgst,
                 sgst=sgst,
                 igst=igst,
                 cess=cess,
                 total=net + cgst + sgst + igst + cess,
+                gst_foregone=paise(share * (rates[i] + cess_rate) / 100),
             )
         )
     tender = _signed(sign, doc.get("loyalty_amount")) if doc.get("redeem_loyalty_points") else ZERO
+    cash_discount = bool(doc.get("is_cash_or_non_trade_discount"))
     after_tax = _signed(sign, doc.get("base_discount_amount")) if cash_discount else ZERO
     rounding = (
         ZERO
         if doc.get("disable_rounded_total")
         else _signed(sign, doc.get("base_rounding_adjustment"))
     )
+    other = sum((c.amount for c in charges), ZERO)
     totals = totals_of(lines, False, tender_value=tender)
-    grand = totals.grand_total + rounding
+    grand = totals.grand_total + other + rounding
     totals = totals.model_copy(
         update={
             "round_off": rounding,
             "grand_total": grand,
+            "other_charges": other,
             "after_tax_discount": after_tax,
             "amount_payable": grand - after_tax - tender,
         }
     )
-    # ERPNext's own check: the lines must add up to its grand total
+    # ERPNext's own check: the lines and charges must add up to its grand total
     erp_grand = _signed(sign, doc.get("base_grand_total")) + after_tax
-    if totals.grand_total - rounding != erp_grand:
+    if grand - rounding != erp_grand:
         raise InvalidInput.one(
-            "base_grand_total", str(erp_grand), f"lines add up to {totals.grand_total - rounding}"
+            "base_grand_total", str(erp_grand), f"lines add up to {grand - rounding}"
         )
 
     seller_addr = dict(seller_address or address_of(doc.get("company_address_display")))
@@ -278,7 +273,7 @@ def to_taxed_invoice(
         against=against,
         store=doc.get("pos_profile") or doc.get("lgst_store") or None,
         channel="pos" if doc.get("is_pos") else "desk",
-        prices_include_tax=any(t.get("included_in_print_rate") for t in doc.get("taxes") or []),
+        prices_include_tax=inclusive,
         supply="inter"
         if heads["igst"] or (category != "B2B" and category != "B2C") or pos != seller.gstin[:2]
         else "intra",
@@ -286,6 +281,7 @@ def to_taxed_invoice(
         reverse_charge=bool(doc.get("is_reverse_charge")),
         lines=tuple(lines),
         totals=totals,
+        charges=charges,
         loyalty=LoyaltyApplied(
             points_requested=points,
             points_redeemed=points if (loyalty_total or tender) else 0,

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from loyalty_gst import gst, redemption
 from loyalty_gst import program as pg
+from loyalty_gst import redemption
 from loyalty_gst.errors import InsufficientPoints, InvalidInput
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.money import ZERO, paise
@@ -115,17 +115,9 @@ def plan(
 
 
 def foregone(invoice: TaxedInvoice) -> Decimal:
-    """GST the loyalty discount took off: Σ per line tax(before loyalty) − tax(after),
-    both through `gst.tax_on` (the one place tax is computed)."""
-    total = ZERO
-    for ln in invoice.lines:
-        if ln.loyalty_discount:
-            before = gst.tax_on(
-                ln.taxable_before_loyalty, ln.gst_rate, ln.cess_rate, invoice.supply
-            )
-            after = gst.tax_on(ln.taxable_value, ln.gst_rate, ln.cess_rate, invoice.supply)
-            total += before.total - after.total
-    return total
+    """GST the loyalty discount took off: Σ per line rate × the line's loyalty share
+    (the adapter's `gst_foregone`, rounded per line)."""
+    return sum((ln.gst_foregone for ln in invoice.lines), ZERO)
 
 
 def mask_name(name: str | None) -> str:

@@ -11,7 +11,7 @@ change the return), cut to the portal's 30 characters.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from loyalty_gst.gstr1.amounts import decimal, qty_text
@@ -19,6 +19,16 @@ from loyalty_gst.gstr1.rules import HSN_DESC_LIMIT
 from loyalty_gst.gstr1.view import LineView
 
 SECTION = "hsn"
+_CENT = Decimal("0.01")
+
+
+def qty_2dp(milli: int) -> Decimal:
+    """The portal takes at most 2 decimals of quantity: thousandths rounded half up
+    (1.235 → 1.24), written without trailing zeros (3 → 3, 2.5 → 2.5)."""
+    q = Decimal(qty_text(milli)).quantize(_CENT, ROUND_HALF_UP)
+    return Decimal(format(q.normalize(), "f"))
+
+
 Key = tuple[bool, str, str, str]  # (registered, hsn, uqc, rate)
 
 
@@ -76,7 +86,7 @@ class Hsn:
                 "hsn_sc": hsn,
                 "desc": desc[(hsn, uqc, rate)],
                 "uqc": uqc,
-                "qty": Decimal(qty_text(r[0])),
+                "qty": qty_2dp(r[0]),
                 "rt": Decimal(rate),
                 "txval": decimal(r[1]),
                 "iamt": decimal(r[2]),

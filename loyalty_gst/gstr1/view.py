@@ -37,7 +37,7 @@ class DocView(NamedTuple):
     supply: str  # intra | inter
     pos: str
     reverse_charge: bool
-    value: int  # paise: grand total (the invoice value)
+    value: int  # paise: the invoice value as billed (grand total after a cash discount)
     totals: tuple[int, int, int, int, int]  # the books: taxable, igst, cgst, sgst, cess
     lines: tuple[LineView, ...]
     against: str | None  # the original's number, for notes
@@ -55,7 +55,7 @@ def of_invoice(inv: TaxedInvoice) -> DocView:
         supply=inv.supply,
         pos=inv.place_of_supply,
         reverse_charge=inv.reverse_charge,
-        value=paise_of(t.grand_total),
+        value=paise_of(t.grand_total) - paise_of(t.after_tax_discount),
         totals=(
             paise_of(t.taxable_value),
             paise_of(t.igst),
@@ -106,7 +106,7 @@ def of_json(d: dict[str, Any]) -> DocView:
         d["supply"],
         d["place_of_supply"],
         bool(d.get("reverse_charge", False)),
-        p(t["grand_total"]),
+        p(t["grand_total"]) - p(t.get("after_tax_discount", 0)),
         (p(t["taxable_value"]), p(t["igst"]), p(t["cgst"]), p(t["sgst"]), p(t["cess"])),
         tuple(
             LineView(

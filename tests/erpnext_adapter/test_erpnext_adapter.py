@@ -1,7 +1,8 @@
 """ERPNext Sales Invoice as_dict() → TaxedInvoice on real ERPNext 15.71 / IC 15.13 documents.
 
 The adapter must take ERPNext's numbers as they are (no tax recomputed): taxable values,
-each tax row's total, the rounding adjustment. Fixtures: ../shared/erpnext-samples.
+each tax row's total, the rounding adjustment.
+Fixtures: tests/erpnext_samples (copied from the real site).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from loyalty_gst.erpnext.adapter import address_of, to_taxed_invoice
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "erpnext-samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "erpnext_samples"
 FILES = sorted(SAMPLES.glob("*.json"))
 
 

@@ -156,10 +156,12 @@ def _erpnext_worked_invoice() -> dict[str, object]:
         "base_grand_total": 2952.0, "base_rounding_adjustment": 0.0,
         "items": [
             {"item_code": "SHIRT", "item_name": "Shirt", "qty": 2, "base_rate": 1000.0,
-             "base_net_amount": 1800.0, "distributed_discount_amount": 200.0,
+             "base_amount": 2000.0, "base_net_amount": 1800.0, "gst_hsn_code": "61091000",
+             "distributed_discount_amount": 200.0,
              "uom": "Nos", "item_tax_rate": rates5},
             {"item_code": "BELT", "item_name": "Belt", "qty": 1, "base_rate": 1000.0,
-             "base_net_amount": 900.0, "distributed_discount_amount": 100.0,
+             "base_amount": 1000.0, "base_net_amount": 900.0, "gst_hsn_code": "42033000",
+             "distributed_discount_amount": 100.0,
              "uom": "Nos", "item_tax_rate": rates18},
         ],
         "taxes": [
