@@ -23,14 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from loyalty_gst.gstr1 import b2b, b2cl, cdn, exp
+from loyalty_gst.gstr1 import b2b, b2cl, cdn, checks, exp
 from loyalty_gst.gstr1 import view as views
 from loyalty_gst.gstr1.b2cs import B2cs
 from loyalty_gst.gstr1.doc_issue import DocIssue
+from loyalty_gst.gstr1.figures import Tally
 from loyalty_gst.gstr1.hsn import Hsn
 from loyalty_gst.gstr1.items import Rows
 from loyalty_gst.gstr1.nil import Nil
-from loyalty_gst.gstr1.result import Gstr1Result, Tally
+from loyalty_gst.gstr1.result import Gstr1Result
 from loyalty_gst.gstr1.rules import EXPORTS, REGISTERED, ZERO_RATED, Period, Settings
 from loyalty_gst.gstr1.spill import Spill
 from loyalty_gst.gstr1.view import DocView
@@ -187,4 +188,32 @@ class Builder:
 
     def result(self) -> Gstr1Result:
         self.docs.cancel_unseen(set(self._cancelled) - self._seen_cancelled)
-        return Gstr1Result.of(self)
+        parts = checks.Parts(
+            tally=self.tally,
+            written=self.written,
+            books=self.books,
+            hsn=self.hsn,
+            docs=self.docs,
+            b2cs_rows=self.b2cs.rows,
+            hsn_digits=self.settings.hsn_digits,
+            irn_missing=self.irn_missing,
+            irn_missing_count=self.irn_missing_count,
+            duplicates=self.duplicates,
+            skipped=self.skipped,
+        )
+        small = {
+            "b2cs": self.b2cs.render(),
+            "nil": self.nil.render(),
+            "hsn": self.hsn.render(self.period.split_hsn),
+            "doc_issue": self.docs.render(),
+        }
+        return Gstr1Result(
+            gstin=self.gstin,
+            fp=self.period.fp,
+            small={k: v for k, v in small.items() if v},
+            spill=self.spill,
+            summary=checks.summary(parts),
+            reconciliation=checks.reconcile(parts),
+            warnings=tuple(checks.warnings(parts)),
+            skipped=dict(self.skipped),
+        )

@@ -16,19 +16,35 @@ negative b2cs rows; duplicate numbers; gaps in number series.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from loyalty_gst.errors import Problem
 from loyalty_gst.gstr1.amounts import FIGURES, text
-from loyalty_gst.gstr1.result import Figures, Reconciliation, SummaryRow
+from loyalty_gst.gstr1.doc_issue import DocIssue
+from loyalty_gst.gstr1.figures import Figures, Reconciliation, SummaryRow, Tally
+from loyalty_gst.gstr1.hsn import Hsn
 from loyalty_gst.ids.codes import UQC
 
-if TYPE_CHECKING:
-    from loyalty_gst.gstr1.builder import Builder
+
+@dataclass(frozen=True)
+class Parts:
+    """What the checks read of a builder: its tables and counters, not the builder."""
+
+    tally: Mapping[str, Tally]
+    written: Mapping[str, Tally]
+    books: Mapping[str, Tally]
+    hsn: Hsn
+    docs: DocIssue
+    b2cs_rows: Mapping[tuple[str, str, str], list[int]]
+    hsn_digits: int
+    irn_missing: Sequence[str]
+    irn_missing_count: int
+    duplicates: Sequence[str]
+    skipped: Mapping[str, int]
 
 
-def summary(b: Builder) -> tuple[SummaryRow, ...]:
+def summary(b: Parts) -> tuple[SummaryRow, ...]:
     """Per section: documents and figures as the JSON holds them (notes positive)."""
     rows = [
         SummaryRow(name, t.documents, Figures.of(t.amounts))
@@ -52,7 +68,7 @@ def _diff(where: str, got: list[int], want: list[int]) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def reconcile(b: Builder) -> Reconciliation:
+def reconcile(b: Parts) -> Reconciliation:
     problems: list[Problem] = []
     sections = [0, 0, 0, 0, 0]
     books = [0, 0, 0, 0, 0]
@@ -67,8 +83,8 @@ def reconcile(b: Builder) -> Reconciliation:
     return Reconciliation(Figures.of(sections), Figures.of(hsn), Figures.of(books), tuple(problems))
 
 
-def warnings(b: Builder) -> Iterator[Problem]:
-    need = b.settings.hsn_digits
+def warnings(b: Parts) -> Iterator[Problem]:
+    need = b.hsn_digits
     codes = sorted({k[1] for k in b.hsn.rows})
     bad = [c for c in codes if not c.isdigit() or len(c) not in (4, 6, 8)]
     if bad:
@@ -81,7 +97,7 @@ def warnings(b: Builder) -> Iterator[Problem]:
         )  # fmt: skip
     for unit in sorted({k[2] for k in b.hsn.rows} - UQC - {"NA"}):
         yield Problem("hsn.uqc", unit, "not a GST unit quantity code (UQC)", "UQC")
-    for (sply, pos, rate), a in sorted(b.b2cs.rows.items()):
+    for (sply, pos, rate), a in sorted(b.b2cs_rows.items()):
         if a[0] < 0:
             yield Problem(
                 f"b2cs.{sply}.{pos}.{rate}", text(a[0]),

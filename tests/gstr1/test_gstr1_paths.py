@@ -60,7 +60,7 @@ def test_fast_reader_gives_the_same_return_as_pydantic(jsonl: Path) -> None:
 def test_spilled_rows_give_the_same_json_as_memory(month: list[TaxedInvoice]) -> None:
     in_memory = build(GSTIN, "112025", month)
     spilled = build(GSTIN, "112025", month, Settings(spill_rows=1))
-    assert spilled.builder.spill.spilled and not in_memory.builder.spill.spilled
+    assert spilled.spill.spilled and not in_memory.spill.spilled
     assert spilled.to_json() == in_memory.to_json()
     spilled.close()
 
