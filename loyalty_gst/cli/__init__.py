@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "tokens": "loyalty_gst.cli.tokens:tokens",
     "pos": "loyalty_gst.cli.pos:pos",
     "setup": "loyalty_gst.cli.setup:setup",
+    "report": "loyalty_gst.cli.report:report",
 }
 
 

@@ -1,0 +1,144 @@
+"""One row of the loyalty-discount register from one stored document (Sec. 15(3)(a)).
+
+`register_row(body)` reads a TaxedInvoice's JSON (the store's `body`, or
+`invoice.model_dump(mode="json")`) — the one function the CLI, the API and the ERPNext
+Script Report call, so they show the same figures. Pure.
+
+Figures are whole paise (`int`), signed: a credit note's amounts and points are negative
+(it takes back what its invoice gave), so any column adds up to the period's net — the
+same net GSTR-1 reports. A note also shows, as positive figures, the points it restored
+(its `loyalty.points_redeemed`), the GST it reversed (its tax) and its original invoice.
+
+GST foregone per head: the line's `gst_foregone` (computed once in gst.py) split by head
+— cess at the line's cess rate on its loyalty discount (half-up), the rest to IGST on an
+inter-state supply, else halved between CGST and SGST (an odd paisa to CGST).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from loyalty_gst.gstr1.amounts import paise_of, rate_key
+from loyalty_gst.ids.mobile import mask
+from loyalty_gst.models import TaxedInvoice
+
+# per rate: loyalty discount, taxable before, taxable after, cgst, sgst, igst, cess, foregone
+RATE_FIGURES = ("loyalty_discount", "taxable_before", "taxable_after", "cgst", "sgst", "igst",
+                "cess", "gst_foregone")  # fmt: skip
+
+
+@dataclass(slots=True)
+class RegisterRow:
+    number: str
+    date: str  # ISO
+    kind: str
+    gstin: str
+    store: str
+    channel: str
+    member: str  # masked mobile, "" when none
+    points: int  # redeemed (+) or restored by a note (−)
+    point_value: Decimal
+    loyalty_value: int
+    loyalty_discount: int
+    taxable_before: int
+    taxable_after: int
+    cgst: int
+    sgst: int
+    igst: int
+    cess: int
+    foregone_cgst: int
+    foregone_sgst: int
+    foregone_igst: int
+    foregone_cess: int
+    gst_foregone: int
+    against: str = ""
+    against_date: str = ""
+    points_restored: int = 0
+    gst_reversed: int = 0
+    by_rate: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def month(self) -> str:
+        return self.date[:7]
+
+
+def _cess_share(discount: int, cess_rate: Any) -> int:
+    if not discount or not cess_rate or Decimal(cess_rate) == 0:
+        return 0
+    exact = Decimal(discount) * Decimal(cess_rate) / 100
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def register_row(body: Mapping[str, Any]) -> RegisterRow:
+    """The register's row of one document (TaxedInvoice JSON)."""
+    p = paise_of
+    sign = -1 if body["kind"] == "credit_note" else 1
+    inter = body["supply"] == "inter"
+    by_rate: dict[str, list[int]] = {}
+    fc = fs = fi = fx = 0
+    for ln in body["lines"]:
+        disc, f = p(ln["loyalty_discount"]), p(ln.get("gst_foregone", "0.00"))
+        cess_f = min(_cess_share(disc, ln.get("cess_rate")), f) if f else 0
+        rest = f - cess_f
+        if inter:
+            li, lc, ls = rest, 0, 0
+        else:
+            li, ls = 0, rest // 2
+            lc = rest - ls
+        fc, fs, fi, fx = fc + lc, fs + ls, fi + li, fx + cess_f
+        figures = (disc, p(ln["taxable_before_loyalty"]), p(ln["taxable_value"]), p(ln["cgst"]),
+                   p(ln["sgst"]), p(ln["igst"]), p(ln["cess"]), f)  # fmt: skip
+        rate = rate_key(ln["gst_rate"])
+        got = by_rate.get(rate)
+        if got is None:
+            by_rate[rate] = [sign * v for v in figures]
+        else:
+            for i, v in enumerate(figures):
+                got[i] += sign * v
+    t = body["totals"]
+    loyalty = body.get("loyalty") or {}
+    points = int(loyalty.get("points_redeemed", 0))
+    against = body.get("against") or {}
+    customer = body.get("customer")
+    tax = p(t["cgst"]) + p(t["sgst"]) + p(t["igst"]) + p(t["cess"])
+    note = body["kind"] != "invoice"
+    return RegisterRow(
+        number=body["number"],
+        date=body["date"],
+        kind=body["kind"],
+        gstin=body["seller"]["gstin"],
+        store=body.get("store") or "",
+        channel=body.get("channel") or "",
+        member=mask(customer) if customer else "",
+        points=sign * points,
+        point_value=Decimal(str(loyalty.get("point_value", "0"))),
+        loyalty_value=sign * p(loyalty.get("value", "0.00")),
+        loyalty_discount=sign * p(t["loyalty_discount"]),
+        taxable_before=sign * p(t["taxable_before_loyalty"]),
+        taxable_after=sign * p(t["taxable_value"]),
+        cgst=sign * p(t["cgst"]),
+        sgst=sign * p(t["sgst"]),
+        igst=sign * p(t["igst"]),
+        cess=sign * p(t["cess"]),
+        foregone_cgst=sign * fc,
+        foregone_sgst=sign * fs,
+        foregone_igst=sign * fi,
+        foregone_cess=sign * fx,
+        gst_foregone=sign * p(t.get("gst_foregone", "0.00")),
+        against=against.get("number", ""),
+        against_date=str(against.get("date", "")),
+        points_restored=points if note and sign < 0 else 0,
+        gst_reversed=tax if note and sign < 0 else 0,
+        by_rate=by_rate,
+    )
+
+
+def row_of_invoice(inv: TaxedInvoice) -> RegisterRow:
+    """The same row from a validated TaxedInvoice (ERPNext, tests)."""
+    return register_row(inv.model_dump(mode="json"))
+
+
+__all__ = ["RATE_FIGURES", "RegisterRow", "register_row", "row_of_invoice"]
