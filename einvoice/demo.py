@@ -17,11 +17,11 @@ from einvoice.builder import NotApplicable, build
 from einvoice.client import IrpClient
 from einvoice.config import IrpConfig
 from einvoice.log import EinvoiceLog
-from einvoice.pdf import render
 from einvoice.schema import dumps
 from einvoice.standin import Account, StandinIrp
 from einvoice.validator import Settings, validate
 from loyalty_gst.errors import InvalidInput
+from loyalty_gst.printing import PrintJob, render
 
 if TYPE_CHECKING:
     from loyalty_gst.cli.demo import DemoRun
@@ -73,7 +73,7 @@ def run_einvoice(run: DemoRun) -> None:
                 by_seller[gstin] = (irp, IrpClient(cfg, log_store=log_store))
             reg = by_seller[gstin][1].generate(payload)
             registered += 1
-            (out / f"{name}.pdf").write_bytes(render(payload, reg, inv))
+            (out / f"{name}.pdf").write_bytes(render(PrintJob(invoice=inv, einvoice=reg.printed())))
     finally:
         for irp, _ in by_seller.values():
             irp.stop()

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from loyalty_gst.errors import LoyaltyGstError
+from loyalty_gst.printing.particulars import EInvoiced
 
 
 class IrpError(LoyaltyGstError):
@@ -60,3 +61,7 @@ class Registration(BaseModel):
             status=str(data.get("Status") or "ACT"),
             adopted_duplicate=adopted,
         )
+
+    def printed(self) -> EInvoiced:
+        """IRN, Ack No, Ack Date and the signed QR as the printed document shows them."""
+        return EInvoiced.of(self.irn, self.ack_no, self.ack_dt, self.signed_qr)

@@ -67,6 +67,42 @@ def irn_of(gstin: str, typ: str, number: str, day: dt.date) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+ACK_SEQ_DIGITS = 6
+_BLOCKS: dict[str, int] = {}  # GSTIN -> its Ack No block, for every stand-in of the process
+_BLOCKS_LOCK = threading.Lock()
+
+
+def ack_block(gstin: str) -> int:
+    """Six digits that stand for the registration in its Ack Nos: from the GSTIN's SHA-256,
+    moved on to the next free block should another GSTIN of this process hold it."""
+    gstin = gstin.upper()
+    with _BLOCKS_LOCK:
+        if gstin not in _BLOCKS:
+            taken = set(_BLOCKS.values())
+            block = int.from_bytes(hashlib.sha256(gstin.encode()).digest()[:8]) % 10**6
+            while block in taken:
+                block = (block + 1) % 10**6
+            _BLOCKS[gstin] = block
+        return _BLOCKS[gstin]
+
+
+def ack_number(gstin: str, when: dt.datetime, n: int) -> int:
+    """A 15-digit Ack No as the IRP writes them: '1', the year's last two digits, the
+    registration's block (`ack_block`), then the registration's own sequence `n`.
+
+    Each registration counts from 1 in its own block, so two registrations (one stand-in
+    each, or one stand-in serving both) never hand out the same Ack No.
+
+    >>> ack_number("27AABCL4321K1ZL", dt.datetime(2025, 11, 21), 1)
+    125751983000001
+    >>> ack_number("27AABCL4321K1ZL", dt.datetime(2025, 11, 21), 2)
+    125751983000002
+    """
+    if not 1 <= n < 10**ACK_SEQ_DIGITS:
+        raise ValueError(f"Ack No sequence {n} out of range")
+    return int(f"1{when:%y}{ack_block(gstin):06d}{n:0{ACK_SEQ_DIGITS}d}")
+
+
 @dataclass
 class Registered:
     irn: str
@@ -111,7 +147,7 @@ class StandinIrp:
         self._sessions: dict[str, tuple[bytes, dt.datetime]] = {}
         self._by_key: dict[tuple[str, str, str], Registered] = {}
         self._by_irn: dict[str, Registered] = {}
-        self._ack = 112510000000000
+        self._acks: dict[str, int] = {}
         self._failures: list[str] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -300,9 +336,7 @@ class StandinIrp:
             return self._errors(problems)
         day = dt.datetime.strptime(inv.DocDtls.Dt, "%d/%m/%Y").date()
         irn = irn_of(gstin, inv.DocDtls.Typ, inv.DocDtls.No, day)
-        with self._lock:
-            self._ack += 1
-            ack_no = self._ack
+        ack_no = self._next_ack(gstin, now)
         stamp = now.strftime(STAMP)
         signed_inv = self._sign({"AckNo": ack_no, "AckDt": stamp, "Irn": irn, **loads(dumps(inv))})
         first = inv.ItemList[0]
@@ -322,6 +356,13 @@ class StandinIrp:
         self._by_key[key] = rec
         self._by_irn[irn] = rec
         return self._ok(sek, self._details(rec))
+
+    def _next_ack(self, gstin: str, now: dt.datetime) -> int:
+        """The registration's next Ack No: its own sequence, never another GSTIN's number."""
+        with self._lock:
+            n = self._acks.get(gstin, 0) + 1
+            self._acks[gstin] = n
+        return ack_number(gstin, now, n)
 
     def _errors(self, problems: list[Any]) -> dict[str, Any]:
         details = [

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "pos": "loyalty_gst.cli.pos:pos",
     "setup": "loyalty_gst.cli.setup:setup",
     "report": "loyalty_gst.cli.report:report",
+    "print": "loyalty_gst.cli.documents:print_",
 }
 
 

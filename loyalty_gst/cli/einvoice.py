@@ -28,6 +28,8 @@ from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.validation import load_json, parse_sale
 
+NOT_REGISTERED = "NOT REGISTERED WITH THE IRP — no IRN; this is not a valid e-invoice"
+
 
 def _invoice_or_payload(path: str, sandbox: bool) -> tuple[TaxedInvoice | None, dict[str, Any]]:
     data = load_json(read_text(path))
@@ -169,14 +171,23 @@ def pdf(
     window_days: int | None,
 ) -> None:
     """Print the e-invoice PDF (NOT REGISTERED when no --registration is given)."""
-    from einvoice.pdf import render
+    from loyalty_gst.printing import PrintJob, render
 
-    inv, payload = _checked(file, sandbox, today, window_days)
+    inv, _ = _checked(file, sandbox, today, window_days)
+    if inv is None:
+        raise InvalidInput.one(
+            "file", file, "the PDF is printed from the Sale or TaxedInvoice, not the INV-01 payload"
+        )
     reg = None
     if registration:
         reg = Registration.model_validate_json(Path(registration).read_text(encoding="utf-8"))
         if cert:
             qr.verify(reg.signed_qr, Path(cert).read_bytes())
             qr.verify(reg.signed_invoice, Path(cert).read_bytes())
-    Path(out).write_bytes(render(payload, reg, inv))
+    job = PrintJob(
+        invoice=inv,
+        einvoice=reg.printed() if reg else None,
+        banner=None if reg else NOT_REGISTERED,
+    )
+    Path(out).write_bytes(render(job))
     click.echo(f"wrote {out}" + ("" if reg else " (NOT REGISTERED)"))

@@ -84,3 +84,39 @@ def cancelled_numbers(
     if end is not None:
         q = q.where(c.c.date <= end)
     return set(conn.scalars(q))
+
+
+def by_number(conn: sa.Connection, number: str) -> list[StoredInvoice]:
+    """Every stored document with this number (one per registration that issued it)."""
+    t = s.invoices
+    rows = conn.execute(
+        sa.select(t.c.body, t.c.account_id).where(t.c.number == number).order_by(t.c.id)
+    )
+    return [StoredInvoice(TaxedInvoice.model_validate_json(r.body), r.account_id) for r in rows]
+
+
+def balance_after(
+    conn: sa.Connection, account_id: int, seller_gstin: str, number: str
+) -> int | None:
+    """The member's points balance right after the document's own ledger entries (redeem,
+    earn, bonuses, overdraft recovery; restore / reverse for a note); None if it has none."""
+    e = s.entries
+    doc = f"{seller_gstin}:{number}"
+    bonus = sa.or_(e.c.key.startswith("birthday:"), e.c.key.startswith("referral:"))
+    last = conn.scalar(
+        sa.select(sa.func.max(e.c.id)).where(
+            e.c.account_id == account_id,
+            sa.or_(
+                e.c.key.endswith(f":{doc}", autoescape=True),
+                sa.and_(bonus, e.c.body.contains(f'"{doc}"', autoescape=True)),
+            ),
+        )
+    )
+    if last is None:
+        return None
+    total = conn.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(e.c.points), 0)).where(
+            e.c.account_id == account_id, e.c.id <= last
+        )
+    )
+    return int(total or 0)

@@ -52,7 +52,8 @@ def test_generate_returns_a_signed_irn(client, irp, store):
     payload = build(taxed(sale()))
     reg = client.generate(payload)
     assert reg.irn == irn_of("27AABCL4321K1ZL", "INV", "INV/2025/0001", dt.date(2025, 11, 21))
-    assert reg.ack_no == 112510000000001 and reg.ack_dt == "2025-11-21 11:30:00"
+    # '1', year 25, the GSTIN's block 751983, its first document 000001
+    assert reg.ack_no == 125751983000001 and reg.ack_dt == "2025-11-21 11:30:00"
     signed = qr.verify(reg.signed_invoice, irp.certificate_pem)
     assert signed["Irn"] == reg.irn and signed["ValDtls"]["TotInvVal"] == D("2952.00")
     code = qr.verify(reg.signed_qr, irp.certificate_pem)
