@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "setup": "loyalty_gst.cli.setup:setup",
     "report": "loyalty_gst.cli.report:report",
     "print": "loyalty_gst.cli.documents:print_",
+    "reconcile": "loyalty_gst.cli.reconcile:reconcile",
 }
 
 
