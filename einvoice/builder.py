@@ -17,9 +17,9 @@ keyword arguments with empty defaults.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,6 +76,7 @@ class NotApplicable(LoyaltyGstError):
     code = "einvoice_not_applicable"
 
 
+@lru_cache(maxsize=1024)
 def uqc(unit: str) -> str:
     """A unit as a GST UQC: itself if it is one, a known alias, else OTH."""
     u = unit.strip().upper()
@@ -84,11 +85,13 @@ def uqc(unit: str) -> str:
     return UNIT_ALIASES.get(u, "OTH")
 
 
+@lru_cache(maxsize=8192)  # item descriptions repeat from invoice to invoice
 def text(value: str | None, limit: int, least: int = 1) -> str | None:
     """Free text the IRP accepts: no '"' or '\\', single spaces, cut to `limit`; else None."""
     if not value:
         return None
-    clean = re.sub(r"\s+", " ", value.replace('"', "").replace("\\", "")).strip()[:limit]
+    # split() + join: the runs of whitespace that re's \s matches, collapsed, ends trimmed
+    clean = " ".join(value.replace('"', "").replace("\\", "").split())[:limit]
     return clean if len(clean) >= least else None
 
 
@@ -131,7 +134,9 @@ def doc_dtls(inv: TaxedInvoice) -> s.Document:
     return s.Document(Typ=DOC_TYPE[inv.kind], No=inv.number, Dt=date(inv.date))  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=1024)
 def seller_dtls(seller: Seller, *, phone: str | None = None, email: str | None = None) -> s.Seller:
+    """The seller block (a frozen value of a frozen Seller: built once per registration)."""
     return s.Seller(
         Gstin=seller.gstin.upper(),
         LglNm=text(seller.legal_name, 100, 3),
@@ -148,11 +153,16 @@ def seller_dtls(seller: Seller, *, phone: str | None = None, email: str | None =
 def buyer_dtls(
     inv: TaxedInvoice, buyer: Buyer, *, phone: str | None = None, email: str | None = None
 ) -> s.Buyer:
-    abroad = inv.category.startswith("EXP") or buyer.state_code == OTHER_COUNTRIES
+    return _buyer(inv.category, inv.place_of_supply, buyer, phone, email)
+
+
+@lru_cache(maxsize=4096)
+def _buyer(category: str, pos: str, buyer: Buyer, phone: str | None, email: str | None) -> s.Buyer:
+    abroad = category.startswith("EXP") or buyer.state_code == OTHER_COUNTRIES
     return s.Buyer(
         Gstin=URP if abroad or not buyer.gstin else buyer.gstin.upper(),
         LglNm=text(buyer.legal_name, 100, 3),
-        Pos=inv.place_of_supply,
+        Pos=pos,
         Addr1=text(buyer.address, 100),
         Loc=text(buyer.city, 100, 3),
         Pin=FOREIGN_PIN if abroad or buyer.state_code == "97" else int(buyer.pincode),
@@ -162,55 +172,57 @@ def buyer_dtls(
     )
 
 
-def item(line: TaxedLine, sl_no: int, inclusive: bool = False) -> s.Item:
-    """One taxable line. TotAmt = gross; Discount = trade + loyalty; AssAmt = taxable value."""
+def item(line: TaxedLine, sl_no: int, inclusive: bool = False) -> dict[str, Any]:
+    """One taxable line (ItemList entry, NIC keys; `build` validates the whole payload at
+    once). TotAmt = gross; Discount = trade + loyalty; AssAmt = taxable value."""
+    qty = line.qty
     if inclusive or not line.unit_price:
-        unit_price = milli(line.gross / line.qty) if line.qty else milli(line.gross)
+        unit_price = milli(line.gross / qty) if qty else milli(line.gross)
     else:
         unit_price = milli(line.unit_price)
-    return s.Item(
-        SlNo=str(sl_no),
-        PrdDesc=text(line.description, 300, 3) or text(line.sku, 300, 3),
-        IsServc="Y" if line.is_service else "N",
-        HsnCd=line.hsn,
-        Qty=milli(line.qty),
-        Unit=uqc(line.unit),
-        UnitPrice=unit_price,
-        TotAmt=line.gross,
-        Discount=_nz(line.trade_discount + line.loyalty_discount),
-        AssAmt=line.taxable_value,
-        GstRt=line.gst_rate,
-        IgstAmt=_nz(line.igst),
-        CgstAmt=_nz(line.cgst),
-        SgstAmt=_nz(line.sgst),
-        CesRt=_nz(line.cess_rate),
-        CesAmt=_nz(line.cess),
-        TotItemVal=line.total,
-    )
+    return {
+        "SlNo": str(sl_no),
+        "PrdDesc": text(line.description, 300, 3) or text(line.sku, 300, 3),
+        "IsServc": "Y" if line.is_service else "N",
+        "HsnCd": line.hsn,
+        "Qty": milli(qty),
+        "Unit": uqc(line.unit),
+        "UnitPrice": unit_price,
+        "TotAmt": line.gross,
+        "Discount": (line.trade_discount + line.loyalty_discount) or None,
+        "AssAmt": line.taxable_value,
+        "GstRt": line.gst_rate,
+        "IgstAmt": line.igst or None,
+        "CgstAmt": line.cgst or None,
+        "SgstAmt": line.sgst or None,
+        "CesRt": line.cess_rate or None,
+        "CesAmt": line.cess or None,
+        "TotItemVal": line.total,
+    }
 
 
-def item_list(inv: TaxedInvoice) -> tuple[s.Item, ...]:
+def item_list(inv: TaxedInvoice) -> list[dict[str, Any]]:
     taxable = [ln for ln in inv.lines if ln.tax_category == "taxable"]
     incl = inv.prices_include_tax
-    return tuple(item(ln, i, incl) for i, ln in enumerate(taxable, start=1))
+    return [item(ln, i, incl) for i, ln in enumerate(taxable, start=1)]
 
 
-def val_dtls(inv: TaxedInvoice, items: Iterable[s.Item]) -> s.Values:
+def val_dtls(inv: TaxedInvoice, items: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Totals copied from the TaxedInvoice; nil/exempt lines' value into OthChrg."""
     t = inv.totals
     other = sum((ln.total for ln in inv.lines if ln.tax_category != "taxable"), ZERO)
     other += sum((c.amount for c in inv.charges), ZERO)
-    return s.Values(
-        AssVal=sum((it.AssAmt for it in items), ZERO),
-        CgstVal=_nz(t.cgst),
-        SgstVal=_nz(t.sgst),
-        IgstVal=_nz(t.igst),
-        CesVal=_nz(t.cess),
-        Discount=_nz(t.after_tax_discount),
-        OthChrg=_nz(other),
-        RndOffAmt=_nz(t.round_off),
-        TotInvVal=t.grand_total - t.after_tax_discount,
-    )
+    return {
+        "AssVal": sum((it["AssAmt"] for it in items), ZERO),
+        "CgstVal": _nz(t.cgst),
+        "SgstVal": _nz(t.sgst),
+        "IgstVal": _nz(t.igst),
+        "CesVal": _nz(t.cess),
+        "Discount": _nz(t.after_tax_discount),
+        "OthChrg": _nz(other),
+        "RndOffAmt": _nz(t.round_off),
+        "TotInvVal": t.grand_total - t.after_tax_discount,
+    }
 
 
 def ref_dtls(inv: TaxedInvoice, remarks: str | None = None) -> s.References | None:
@@ -260,12 +272,14 @@ def build(
         raise InvalidInput(
             [
                 Problem(
-                    ".".join(str(p) for p in (e["title"], *e["loc"])),
+                    # the payload's own path (DocDtls.No); a block built alone names its block
+                    ".".join(str(p) for p in (*prefix, *e["loc"])),
                     e.get("input"),
                     f"INV-01 schema: {e['msg']}",
                     "2140",
                 )
-                for e in ({**err, "title": exc.title} for err in exc.errors())
+                for prefix in [() if exc.title == "Inv01" else (exc.title,)]
+                for e in exc.errors()
             ]
         ) from None
 
@@ -289,4 +303,4 @@ def _assemble(inv: TaxedInvoice, buyer: Buyer, o: dict[str, Any]) -> s.Inv01:
         "ExpDtls": exp_dtls(inv, o["export"]),
         "EwbDtls": o["ewb"],
     }
-    return s.Inv01(**fields)
+    return s.Inv01.model_validate(fields)

@@ -15,7 +15,8 @@ import json
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 _DATE = r"^[0-3][0-9]/[0-1][0-9]/[0-9]{4}$"
 _GSTIN = r"^([0-9]{2}[0-9A-Z]{13})$"
@@ -25,14 +26,9 @@ _NAME_MAX = 100
 Text = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r'^[^"\\]*$')]
 
 
-def _places(n: int) -> AfterValidator:
-    def check(value: Decimal) -> Decimal:
-        exp = value.as_tuple().exponent
-        if isinstance(exp, int) and exp < -n:
-            raise ValueError(f"at most {n} decimal places")
-        return value
-
-    return AfterValidator(check)
+def _places(n: int) -> Any:
+    """At most `n` decimal places, as a value (1.230 is 1.23): checked inside pydantic-core."""
+    return Field(multiple_of=Decimal(1).scaleb(-n))
 
 
 MAX_AMOUNT = Decimal("99999999999999.99")
@@ -264,35 +260,62 @@ class Inv01(Block):
     EwbDtls: EwayBill | None = None
 
 
+_NESTED = (dict, list, tuple)
+
+
 def _prune(value: Any) -> Any:
     """Drop None, "", and blocks/lists left empty (the IRP wants no empty values)."""
-    if isinstance(value, dict):
-        out = {k: _prune(v) for k, v in value.items()}
-        return {k: v for k, v in out.items() if v not in (None, "", {}, [], ())}
-    if isinstance(value, list | tuple):
-        items = [_prune(v) for v in value]
-        return [v for v in items if v not in (None, "", {}, [], ())]
+    kind = type(value)
+    if kind is dict:
+        out = {}
+        for k, v in value.items():
+            # type checks first: comparing a Decimal with "" or {} asks numbers.Rational
+            t = type(v)
+            if t in _NESTED:
+                v = _prune(v)
+                if not v:
+                    continue
+            elif v is None or (t is str and not v):
+                continue
+            out[k] = v
+        return out
+    if kind is list or kind is tuple:
+        items = []
+        for v in value:
+            t = type(v)
+            if t in _NESTED:
+                v = _prune(v)
+                if not v:
+                    continue
+            elif v is None or (t is str and not v):
+                continue
+            items.append(v)
+        return items
     return value
 
 
-def _encode(value: Any, indent: int | None = None, level: int = 0) -> str:
-    pad = "" if indent is None else "\n" + " " * indent * (level + 1)
-    end = "" if indent is None else "\n" + " " * indent * level
-    sep = ":" if indent is None else ": "
+def _number(value: Any) -> orjson.Fragment:
+    """orjson's hook for what it does not know: a Decimal goes out as the JSON number it
+    holds, digit for digit (never through float)."""
+    if isinstance(value, Decimal):
+        return orjson.Fragment(format(value, "f"))
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _encode(value: Any, indent: int, level: int = 0) -> str:
+    """The indented JSON for widths orjson does not offer (it indents by 2 only)."""
+    pad = "\n" + " " * indent * (level + 1)
+    end = "\n" + " " * indent * level
     if isinstance(value, dict):
         if not value:
             return "{}"
-        parts = (
-            f"{pad}{json.dumps(k)}{sep}{_encode(v, indent, level + 1)}" for k, v in value.items()
-        )
+        parts = (f"{pad}{json.dumps(k)}: {_encode(v, indent, level + 1)}" for k, v in value.items())
         return "{" + ",".join(parts) + end + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
         return "[" + ",".join(f"{pad}{_encode(v, indent, level + 1)}" for v in value) + end + "]"
-    if isinstance(value, Decimal):
-        return format(value, "f")  # a JSON number, exactly as held
-    return json.dumps(value, ensure_ascii=False)
+    return orjson.dumps(value, default=_number).decode()
 
 
 def to_dict(inv: Inv01) -> dict[str, Any]:
@@ -301,8 +324,40 @@ def to_dict(inv: Inv01) -> dict[str, Any]:
     return result
 
 
+def _json_tree(block: Block) -> dict[str, Any]:
+    """A block as orjson's input in one walk: None and "" left out, so are blocks and lists
+    left empty; each Decimal as a raw JSON number (`format(d, "f")`, digit for digit)."""
+    out: dict[str, Any] = {}
+    for key, value in block.__dict__.items():
+        if value is None:
+            continue
+        kind = type(value)
+        if kind is Decimal:
+            out[key] = orjson.Fragment(format(value, "f"))
+        elif kind is str:
+            if value:
+                out[key] = value
+        elif kind is tuple:
+            items = [tree for b in value if (tree := _json_tree(b))]
+            if items:
+                out[key] = items
+        elif isinstance(value, Block):
+            tree = _json_tree(value)
+            if tree:
+                out[key] = tree
+        else:
+            out[key] = value
+    return out
+
+
 def dumps(inv: Inv01 | dict[str, Any], indent: int | None = None) -> str:
-    """The IRP's JSON for a payload; numbers stay exact (Decimal, never float)."""
+    """The IRP's JSON for a payload (orjson, a C encoder); numbers stay exact (Decimal,
+    never float)."""
+    if indent is None or indent == 2:
+        option = orjson.OPT_INDENT_2 if indent else 0
+        if isinstance(inv, Inv01):
+            return orjson.dumps(_json_tree(inv), option=option).decode()
+        return orjson.dumps(_prune(inv), default=_number, option=option).decode()
     data = to_dict(inv) if isinstance(inv, Inv01) else _prune(inv)
     return _encode(data, indent)
 

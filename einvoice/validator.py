@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -65,15 +66,20 @@ def _d(value: Decimal | None) -> Decimal:
 
 
 def _date(text: str) -> dt.date | None:
+    """DD/MM/YYYY (the schema's pattern has checked the shape) as a date, or None."""
     try:
-        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+        return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
     except ValueError:
         return None
 
 
-def _items(inv: Inv01) -> Iterator[tuple[str, Item]]:
-    for i, it in enumerate(inv.ItemList):
-        yield f"ItemList.{i}", it
+def _items(inv: Inv01) -> Iterator[tuple[int, Item]]:
+    return enumerate(inv.ItemList)
+
+
+def _at(i: int) -> str:
+    """An item's path, made only for a problem (not for every item checked)."""
+    return f"ItemList.{i}"
 
 
 def _is_note(inv: Inv01) -> bool:
@@ -94,50 +100,52 @@ def _intra(inv: Inv01) -> bool:
 
 @rule
 def unit_price_times_qty(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    for at, it in _items(inv):
+    for i, it in _items(inv):
         if it.Qty is not None and abs(it.UnitPrice * it.Qty - it.TotAmt) > cfg.tolerance:
             yield _p(
-                f"{at}.TotAmt", str(it.TotAmt), "2192", f"UnitPrice × Qty = {it.UnitPrice * it.Qty}"
+                f"{_at(i)}.TotAmt",
+                str(it.TotAmt),
+                "2192",
+                f"UnitPrice × Qty = {it.UnitPrice * it.Qty}",
             )
 
 
 @rule
 def assessable_amount(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    for at, it in _items(inv):
+    for i, it in _items(inv):
         if it.AssAmt != it.TotAmt - _d(it.Discount):
-            yield _p(f"{at}.AssAmt", str(it.AssAmt), "2193", f"HSN {it.HsnCd}, SlNo {it.SlNo}")
+            yield _p(f"{_at(i)}.AssAmt", str(it.AssAmt), "2193", f"HSN {it.HsnCd}, SlNo {it.SlNo}")
+
+
+_ITEM_TAXES = (
+    "CgstAmt", "SgstAmt", "IgstAmt", "CesAmt", "CesNonAdvlAmt", "StateCesAmt",
+    "StateCesNonAdvlAmt",
+)  # fmt: skip
 
 
 def _item_taxes(it: Item) -> Decimal:
-    return (
-        _d(it.CgstAmt)
-        + _d(it.SgstAmt)
-        + _d(it.IgstAmt)
-        + _d(it.CesAmt)
-        + _d(it.CesNonAdvlAmt)
-        + _d(it.StateCesAmt)
-        + _d(it.StateCesNonAdvlAmt)
-    )
+    fields = it.__dict__
+    return sum((v for f in _ITEM_TAXES if (v := fields[f]) is not None), ZERO)
 
 
 @rule
 def item_total(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     # reverse charge and EXPWP may state the item total without tax (NIC validation note)
     exclusive_ok = inv.TranDtls.RegRev == "Y" or inv.TranDtls.SupTyp == "EXPWP"
-    for at, it in _items(inv):
+    for i, it in _items(inv):
         with_tax = it.AssAmt + _item_taxes(it) + _d(it.OthChrg)
         without = it.AssAmt + _d(it.OthChrg)
         if abs(it.TotItemVal - with_tax) > cfg.tolerance and not (
             exclusive_ok and abs(it.TotItemVal - without) <= cfg.tolerance
         ):
-            yield _p(f"{at}.TotItemVal", str(it.TotItemVal), "2194", f"expected {with_tax}")
+            yield _p(f"{_at(i)}.TotItemVal", str(it.TotItemVal), "2194", f"expected {with_tax}")
 
 
 @rule
 def cgst_equals_sgst(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    for at, it in _items(inv):
+    for i, it in _items(inv):
         if _d(it.CgstAmt) != _d(it.SgstAmt):
-            yield _p(f"{at}.SgstAmt", str(_d(it.SgstAmt)), "2227", f"CgstAmt {_d(it.CgstAmt)}")
+            yield _p(f"{_at(i)}.SgstAmt", str(_d(it.SgstAmt)), "2227", f"CgstAmt {_d(it.CgstAmt)}")
 
 
 @rule
@@ -145,20 +153,24 @@ def tax_vs_rate(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     if _is_note(inv):
         return  # NIC does not check note taxes against rates
     wop = inv.TranDtls.SupTyp in ("SEZWOP", "EXPWOP")
-    for at, it in _items(inv):
-        half = it.AssAmt * it.GstRt / 200
-        if _d(it.CgstAmt) and abs(_d(it.CgstAmt) - half) > cfg.tolerance:
-            yield _p(f"{at}.CgstAmt", str(it.CgstAmt), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
-        if _d(it.SgstAmt) and abs(_d(it.SgstAmt) - half) > cfg.tolerance:
-            yield _p(f"{at}.SgstAmt", str(it.SgstAmt), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
-        full = it.AssAmt * it.GstRt / HUNDRED
-        igst = _d(it.IgstAmt)
-        if _intra(inv) and inv.TranDtls.IgstOnIntra != "Y":
+    igst_checked = not _intra(inv) or inv.TranDtls.IgstOnIntra == "Y"
+    tol = cfg.tolerance
+    for i, it in _items(inv):
+        cgst, sgst = it.CgstAmt, it.SgstAmt
+        if cgst or sgst:
+            half = it.AssAmt * it.GstRt / 200
+            if cgst and abs(cgst - half) > tol:
+                yield _p(f"{_at(i)}.CgstAmt", str(cgst), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
+            if sgst and abs(sgst - half) > tol:
+                yield _p(f"{_at(i)}.SgstAmt", str(sgst), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
+        if not igst_checked:
             continue  # IGST on an intra-state supply is 2172's business
+        igst = _d(it.IgstAmt)
         if not igst and (wop or it.GstRt == 0):
             continue
-        if abs(igst - full) > cfg.tolerance:
-            yield _p(f"{at}.IgstAmt", str(igst), "2235", f"AssAmt × GstRt = {full:.2f}")
+        full = it.AssAmt * it.GstRt / HUNDRED
+        if abs(igst - full) > tol:
+            yield _p(f"{_at(i)}.IgstAmt", str(igst), "2235", f"AssAmt × GstRt = {full:.2f}")
 
 
 # --- tax type vs seller state and place of supply ----------------------------------
@@ -167,10 +179,10 @@ def tax_vs_rate(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
 @rule
 def igst_on_intra_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     if _intra(inv) and inv.TranDtls.IgstOnIntra != "Y":
-        for at, it in _items(inv):
+        for i, it in _items(inv):
             if _d(it.IgstAmt):
                 yield _p(
-                    f"{at}.IgstAmt", str(it.IgstAmt), "2172", f"HSN {it.HsnCd}, SlNo {it.SlNo}"
+                    f"{_at(i)}.IgstAmt", str(it.IgstAmt), "2172", f"HSN {it.HsnCd}, SlNo {it.SlNo}"
                 )
 
 
@@ -179,9 +191,11 @@ def cgst_sgst_on_inter_state(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     if _intra(inv):
         return
     code = "2237" if _zero_rated(inv) else "2174"
-    for at, it in _items(inv):
+    for i, it in _items(inv):
         if _d(it.CgstAmt) or _d(it.SgstAmt):
-            yield _p(f"{at}.CgstAmt", str(_d(it.CgstAmt)), code, f"HSN {it.HsnCd}, SlNo {it.SlNo}")
+            yield _p(
+                f"{_at(i)}.CgstAmt", str(_d(it.CgstAmt)), code, f"HSN {it.HsnCd}, SlNo {it.SlNo}"
+            )
 
 
 @rule
@@ -200,20 +214,21 @@ def export_place_of_supply(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
 
 # --- invoice totals ----------------------------------------------------------------
 
-_SUMS: tuple[tuple[str, str, Callable[[Item], Decimal]], ...] = (
-    ("AssVal", "2182", lambda it: it.AssAmt),
-    ("IgstVal", "2183", lambda it: _d(it.IgstAmt)),
-    ("CgstVal", "2184", lambda it: _d(it.CgstAmt)),
-    ("SgstVal", "2185", lambda it: _d(it.SgstAmt)),
-    ("CesVal", "2186", lambda it: _d(it.CesAmt) + _d(it.CesNonAdvlAmt)),
-    ("StCesVal", "2187", lambda it: _d(it.StateCesAmt) + _d(it.StateCesNonAdvlAmt)),
+_SUMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("AssVal", "2182", ("AssAmt",)),
+    ("IgstVal", "2183", ("IgstAmt",)),
+    ("CgstVal", "2184", ("CgstAmt",)),
+    ("SgstVal", "2185", ("SgstAmt",)),
+    ("CesVal", "2186", ("CesAmt", "CesNonAdvlAmt")),
+    ("StCesVal", "2187", ("StateCesAmt", "StateCesNonAdvlAmt")),
 )
 
 
 @rule
 def value_sums(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    for field, code, part in _SUMS:
-        total = sum((part(it) for it in inv.ItemList), ZERO)
+    items = [it.__dict__ for it in inv.ItemList]
+    for field, code, parts in _SUMS:
+        total = sum((v for it in items for f in parts if (v := it[f]) is not None), ZERO)
         stated = _d(getattr(inv.ValDtls, field))
         if stated != total:
             yield _p(f"ValDtls.{field}", str(stated), code, f"items add up to {total}")
@@ -243,6 +258,16 @@ def invoice_value(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
 # --- parties -----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _gstin_fault(number: str, sandbox: bool) -> str | None:
+    """Why a GSTIN is invalid, or None (a pure function of the number: cached)."""
+    try:
+        gstin_id.validate(number, sandbox=sandbox)
+    except gstin_id.InvalidGstin as exc:
+        return str(exc)
+    return None
+
+
 @rule
 def gstins(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     for field, number in (
@@ -253,10 +278,9 @@ def gstins(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
             if not inv.TranDtls.SupTyp.startswith("EXP"):
                 yield _p(field, number, "3028", "URP only for exports")
             continue
-        try:
-            gstin_id.validate(number, sandbox=cfg.sandbox)
-        except gstin_id.InvalidGstin as exc:
-            yield _p(field, number, "3028", str(exc))
+        fault = _gstin_fault(number, cfg.sandbox)
+        if fault is not None:
+            yield _p(field, number, "3028", fault)
 
 
 @rule

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -277,6 +277,39 @@ class ReturnLine(_Frozen):
 
     line_no: int = Field(ge=1)
     qty: Qty
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def computed(model: type[M], **values: Any) -> M:
+    """A model instance from values the pure core computed, skipping re-validation.
+
+    For the hot path of `gst.compute` only: every value must already be of its field's
+    type (Decimals, tuples of models, …) — they are, by construction, as the core makes
+    them from a validated Sale. Absent fields take their defaults. The instance is the one
+    validation would give (same fields, equal), frozen like any other.
+    """
+    given = set(values)
+    known = _DEFAULTS.get(model)
+    if known is None:
+        fields = model.model_fields
+        if any(f.default_factory for f in fields.values()):
+            raise TypeError(f"{model.__name__}: a default factory needs validation")
+        defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
+        known = _DEFAULTS[model] = (len(fields), defaults)
+    if len(given) < known[0]:
+        for name, default in known[1].items():
+            values.setdefault(name, default)
+    obj = model.__new__(model)
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", given)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+_DEFAULTS: dict[type[BaseModel], tuple[int, dict[str, Any]]] = {}
 
 
 def sale_json_schema() -> dict[str, Any]:

@@ -41,6 +41,8 @@ def paise(value: Decimal | int | str) -> Decimal:
 
 def milli(value: Decimal | int | str) -> Decimal:
     """Round half-up to 3 decimals (quantities, unit prices)."""
+    if type(value) is Decimal:  # the hot path: skip the float check
+        return value.quantize(MILLI, rounding=ROUND_HALF_UP)
     return dec(value).quantize(MILLI, rounding=ROUND_HALF_UP)
 
 
@@ -83,9 +85,11 @@ def split(total: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
     exact = [Decimal(units) * w / wsum for w in weights]
     floors = [int(e) for e in exact]  # int() truncates: e >= 0
     leftover = units - sum(floors)
-    order = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:leftover]:
-        floors[i] += 1
+    if leftover:
+        # largest remainder first; sorted() is stable, so ties go to the earlier weight
+        behind = [f - e for e, f in zip(exact, floors, strict=True)]
+        for i in sorted(range(len(weights)), key=behind.__getitem__)[:leftover]:
+            floors[i] += 1
     return tuple((Decimal(sign * n) * PAISA) for n in floors)
 
 
