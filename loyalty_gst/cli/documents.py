@@ -2,14 +2,14 @@
 
 FILE is a Sale (priced here, as `loyalty-gst invoice` does) or a TaxedInvoice, in JSON;
 with --db it is the number of a document the ledger stored (then the member's points
-balance after it comes from the ledger). --registration adds the IRP's IRN, Ack and
-signed QR (the JSON `einvoice submit` prints); --letterhead the company's particulars.
+balance after it comes from the ledger, the letterhead from the company's setup).
+--registration adds the IRP's IRN, Ack and signed QR (the JSON `einvoice submit`
+prints); --letterhead gives the company's particulars from a JSON file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import get_args
 
 import click
 
@@ -17,28 +17,14 @@ from loyalty_gst import gst
 from loyalty_gst.cli.invoice import read_text
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import TaxedInvoice
-from loyalty_gst.printing.particulars import CopyMark, EInvoiced, Letterhead
+from loyalty_gst.printing.particulars import (
+    CopyMark,
+    EInvoiced,
+    Letterhead,
+    PrintJob,
+    parse_copies,
+)
 from loyalty_gst.validation import load_json, parse_sale
-
-MARKS: tuple[CopyMark, ...] = get_args(CopyMark)
-
-
-def parse_copies(spec: str | None) -> tuple[CopyMark, ...]:
-    """'2' → original, duplicate; 'original,triplicate' → those; None → original."""
-    if not spec:
-        return ("original",)
-    if spec.isdigit():
-        n = int(spec)
-        if not 1 <= n <= len(MARKS):
-            raise InvalidInput.one("--copies", spec, "1, 2 or 3 (or names of copies)")
-        return MARKS[:n]
-    names = tuple(x.strip().lower() for x in spec.split(",") if x.strip())
-    wrong = [x for x in names if x not in MARKS]
-    if wrong or not names or len(set(names)) != len(names):
-        raise InvalidInput.one(
-            "--copies", spec, "a count 1-3 or distinct names: original, duplicate, triplicate"
-        )
-    return names  # type: ignore[return-value]
 
 
 def invoice_from_file(path: str, sandbox: bool) -> TaxedInvoice:
@@ -51,31 +37,13 @@ def invoice_from_file(path: str, sandbox: bool) -> TaxedInvoice:
     return gst.compute(parse_sale(data, sandbox=sandbox))
 
 
-def _stored(number: str, db: str, gstin: str | None) -> tuple[TaxedInvoice, int | None]:
-    from loyalty_gst.store import invoices as docs
+def _stored(number: str, db: str, gstin: str | None, marks: tuple[CopyMark, ...]) -> PrintJob:
+    from loyalty_gst.service.documents import print_job
     from loyalty_gst.store import open_store
 
     store = open_store(db)
     try:
-        with store.engine.connect() as conn:
-            found = [
-                d
-                for d in docs.by_number(conn, number)
-                if gstin is None or d.invoice.seller.gstin == gstin
-            ]
-            if not found:
-                raise InvalidInput.one("number", number, "no stored document with this number")
-            if len(found) > 1:
-                gstins = ", ".join(d.invoice.seller.gstin for d in found)
-                raise InvalidInput.one(
-                    "number", number, f"issued by more than one registration ({gstins}): --gstin"
-                )
-            doc = found[0]
-            balance = None
-            if doc.account_id is not None:
-                inv = doc.invoice
-                balance = docs.balance_after(conn, doc.account_id, inv.seller.gstin, inv.number)
-            return doc.invoice, balance
+        return print_job(store, number, gstin=gstin, copies=marks)
     finally:
         store.dispose()
 
@@ -122,25 +90,26 @@ def print_(
     sandbox: bool,
 ) -> None:
     """Print a tax invoice, bill of supply, credit or debit note, or till receipt as PDF."""
-    from loyalty_gst.printing import PrintJob, render
+    from loyalty_gst.printing import render
 
     marks = parse_copies(copies)
-    balance: int | None = None
     if db:
-        inv, balance = _stored(file, db, gstin)
+        job = _stored(file, db, gstin, marks)
     else:
-        inv = invoice_from_file(file, sandbox)
+        job = PrintJob(invoice=invoice_from_file(file, sandbox), copies=marks)
+    update: dict[str, object] = {}
+    if letterhead:
+        update["letterhead"] = _letterhead(letterhead)
+    if registration:
+        update["einvoice"] = _registration(registration)
+    if balance_after is not None:
+        update["points_balance_after"] = balance_after
     try:
-        job = PrintJob(
-            invoice=inv,
-            letterhead=_letterhead(letterhead) if letterhead else None,
-            einvoice=_registration(registration) if registration else None,
-            points_balance_after=balance_after if balance_after is not None else balance,
-            copies=marks,
-        )
+        # validated again: a letterhead must be the document's own supplier
+        job = PrintJob.model_validate({**dict(job), **update})
     except ValueError as exc:
         raise InvalidInput.one("--letterhead", letterhead, str(exc)) from None
     pdf = render(job, "receipt" if fmt == "receipt" else "a4")
     Path(out).write_bytes(pdf)
     n = len(marks)
-    click.echo(f"wrote {out}: {inv.number}, {fmt}, {n} cop{'y' if n == 1 else 'ies'}")
+    click.echo(f"wrote {out}: {job.invoice.number}, {fmt}, {n} cop{'y' if n == 1 else 'ies'}")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
+from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import Seller, TaxedInvoice
 
 CopyMark = Literal["original", "duplicate", "triplicate"]
@@ -23,6 +24,7 @@ COPY_MARKS: dict[str, str] = {
     "duplicate": "Duplicate for Transporter",
     "triplicate": "Triplicate for Supplier",
 }
+MARKS: tuple[CopyMark, ...] = get_args(CopyMark)
 ACK_STAMP = "%Y-%m-%d %H:%M:%S"  # how the IRP writes AckDt
 
 
@@ -111,3 +113,26 @@ class PrintJob(_Frozen):
     @property
     def supplier(self) -> Letterhead:
         return self.letterhead or Letterhead.of_seller(self.invoice.seller)
+
+
+def parse_copies(spec: str | None) -> tuple[CopyMark, ...]:
+    """'2' → original, duplicate; 'original,triplicate' → those; None → original.
+
+    >>> parse_copies("3")
+    ('original', 'duplicate', 'triplicate')
+    >>> parse_copies("Original, Triplicate")
+    ('original', 'triplicate')
+    """
+    if not spec:
+        return ("original",)
+    if spec.isdigit():
+        n = int(spec)
+        if not 1 <= n <= len(MARKS):
+            raise InvalidInput.one("copies", spec, "1, 2 or 3 (or names of copies)")
+        return MARKS[:n]
+    names = tuple(x.strip().lower() for x in spec.split(",") if x.strip())
+    if not names or len(set(names)) != len(names) or any(x not in MARKS for x in names):
+        raise InvalidInput.one(
+            "copies", spec, "a count 1-3 or distinct names: original, duplicate, triplicate"
+        )
+    return names  # type: ignore[return-value]

@@ -66,7 +66,7 @@ def test_bad_copies_are_refused(tmp_path, copies):
     src = tmp_path / "inv.json"
     src.write_text(b2b().model_dump_json(), encoding="utf-8")
     code, said = run(str(src), "-o", str(tmp_path / "x.pdf"), "--copies", copies)
-    assert code == 2 and "--copies" in said
+    assert code == 2 and "copies" in said
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -109,6 +109,6 @@ def test_print_a_stored_document_with_the_balance_after_it(tmp_path):
         f"Points redeemed: 400 × ₹0.25 = ₹100.00, balance after: {first.balance:,}" in text
     )
     code, said = run("INV/9999", "--db", url, "-o", str(out))
-    assert code == 2 and "no stored document" in said
+    assert code == 1 and "no stored document" in said
     code, said = run("INV/0001", "--db", url, "--gstin", "29AAPFU0939F1ZR", "-o", str(out))
-    assert code == 2
+    assert code == 1 and "no stored document" in said

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from loyalty_gst.api.routes import (
     customers,
+    documents,
     live,
     meta,
     presence,
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     sales.router,
     terminals.router,
     reports.router,
+    documents.router,
     live.router,
     tokens.router,
 )
