@@ -53,3 +53,69 @@ def register(ctx: click.Context, db: str | None, output: str, **kw: Any) -> None
         f"{format_inr(money(t[3]))}, taxable {format_inr(money(t[5]))}, tax "
         f"{format_inr(money(reg.totals.tax))}, GST foregone {format_inr(money(t[10]))} → {output}"
     )
+
+
+@report.command()
+@span_options
+@db_option
+@click.option("--method", type=click.Choice(["face", "ssp"]), default="face", show_default=True,
+              help="Allocation: face value, or relative stand-alone selling price.")  # fmt: skip
+@click.option("--redemption-rate", default="1", show_default=True,
+              help="Expected redemption rate (0–1] for --method ssp.")  # fmt: skip
+@click.option("-o", "--output", required=True, type=click.Path(), help="FILE.csv|xlsx|pdf")
+@click.pass_context
+def liability(
+    ctx: click.Context, db: str | None, method: str, redemption_rate: str, output: str, **kw: Any
+) -> None:
+    """Points liability (Ind AS 115) per month: opening, issued, redeemed, expired, breakage,
+    closing — points and ₹ — and expiry ageing."""
+    from decimal import Decimal, InvalidOperation
+
+    from loyalty_gst.errors import InvalidInput
+    from loyalty_gst.reports.liability_report import liability as run
+    from loyalty_gst.reports.liability_report import table
+    from loyalty_gst.reports.table import write
+
+    format_of(output)
+    try:
+        rate = Decimal(redemption_rate)
+    except InvalidOperation:
+        raise InvalidInput.one("--redemption-rate", redemption_rate, "a number in (0, 1]") from None
+    span = span_from(kw)
+    store = store_of(ctx, db)
+    result = run(store, span, method=method, rate=rate)  # type: ignore[arg-type]
+    write(table(store, result, span), output)
+    last = result.months[-1] if result.months else None
+    Console(stderr=True).print(
+        f"closing {result.closing:,} points"
+        + (f", {format_inr(last.closing_value)}" if last else "")
+        + f" ({method}) → {output}"
+    )
+
+
+@report.command()
+@span_options
+@db_option
+@click.option("-o", "--output", required=True, type=click.Path(), help="FILE.json|csv|xlsx|pdf")
+@click.pass_context
+def gstr3b(ctx: click.Context, db: str | None, output: str, **kw: Any) -> None:
+    """GSTR-3B tables 3.1 (a)(b)(c)(e) and 3.2 as the offline tool's JSON, checked against
+    GSTR-1 of the same documents (exit 1 when they differ)."""
+    import sys
+
+    from loyalty_gst.reports.gstr3b_report import build, save
+
+    format_of(output, ("json", "csv", "xlsx", "pdf"))
+    span = span_from(kw)
+    store = store_of(ctx, db)
+    with progress(count(store, span.where()), "GSTR-3B") as tick:
+        res = build(store, span, tick)
+    save(res, output)
+    console = Console(stderr=True)
+    a = res.body["sup_details"]["osup_det"]
+    console.print(f"3.1(a) taxable {format_inr(a['txval'])} → {output}")
+    for p in res.problems:
+        console.print(f"[red]differs from GSTR-1: {p}")
+    if not res.ok:
+        sys.exit(1)
+    console.print("[green]3.1 and 3.2 agree with GSTR-1 to the paisa")

@@ -19,7 +19,7 @@ from loyalty_gst.reports.reconcile.differences import Differences
 from loyalty_gst.store import Store
 from loyalty_gst.store import schema as s
 
-KINDS = ("redeem", "redeem_offline", "restore_redeem", "forgive")
+KINDS = ("redeem", "restore_redeem", "recover")  # a forgiveness is a `recover` keyed forgive:
 
 
 def read(store: Store, gstin: str) -> dict[str, tuple[int, str]]:
@@ -31,6 +31,8 @@ def read(store: Store, gstin: str) -> dict[str, tuple[int, str]]:
     )
     with store.engine.connect() as conn:
         for kind, key, points, at, body in conn.execute(q):
+            if kind == "recover" and not key.startswith("forgive:"):
+                continue
             n = int(points)
             if kind == "restore_redeem":
                 n += int(json.loads(body).get("forfeited", 0))
