@@ -158,7 +158,8 @@ class StandinIrp:
         """The next `count` requests fail: '503' (server error) or 'drop' (no response)."""
         self._failures.extend([how] * count)
 
-    def start(self) -> str:
+    def start(self, port: int = 0) -> str:
+        """Serve on 127.0.0.1:`port` (0: a free one); returns the base URL."""
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -173,7 +174,7 @@ class StandinIrp:
             def do_POST(self) -> None:
                 standin._serve(self, "POST")
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}"

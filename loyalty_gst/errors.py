@@ -6,7 +6,24 @@ code in the CLI. Batch checks return `Problem`s as data instead of raising.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# field names whose values are never shown in full (a mobile number, a secret)
+_SECRET = re.compile(r"(mobile|phone|customer|otp|token|secret|password)", re.I)
+_DIGITS = re.compile(r"\d(?=\d{4})")
+MAX_VALUE = 60
+
+
+def shown(field: str, value: object) -> str:
+    """A value as an error line shows it: repr, cut to 60 characters, and masked where the
+    field holds a mobile number or a secret (only the last four digits stay)."""
+    text = repr(value)
+    if _SECRET.search(field or ""):
+        text = _DIGITS.sub("*", text)
+    if len(text) > MAX_VALUE:
+        text = text[: MAX_VALUE - 1] + "…"
+    return text
 
 
 @dataclass(frozen=True)
@@ -19,8 +36,13 @@ class Problem:
     code: str | None = None
 
     def __str__(self) -> str:
+        """One line: `[code] where: rule (got value)` — where is a JSON path, an option or a
+        1-based line of a file; no value, no "(got …)"."""
         code = f"[{self.code}] " if self.code else ""
-        return f"{code}{self.field or '<root>'}: {self.rule} (got {self.value!r})"
+        where = self.field or "<root>"
+        got = "" if self.value is None else f" (got {shown(where, self.value)})"
+        rule = " ".join(str(self.rule).split())
+        return f"{code}{where}: {rule}{got}"
 
 
 class LoyaltyGstError(Exception):

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.models import TaxedInvoice
-from loyalty_gst.money import ZERO
+from loyalty_gst.money import ZERO, format_inr
 from tally_export.config import TallySettings
 from tally_export.masters import MasterSet
 from tally_export.vouchers import Voucher, build
@@ -77,8 +77,8 @@ class VouchersSummary:
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.by_type.items()))
         return (
             f"{self.count} vouchers ({kinds}) in {len(self.files)} file(s); "
-            f"party ₹{self.party_total:.2f}, tax ₹{self.tax_total:.2f}, "
-            f"loyalty discount ₹{self.loyalty_discount:.2f}"
+            f"party {format_inr(self.party_total)}, tax {format_inr(self.tax_total)}, "
+            f"loyalty discount {format_inr(self.loyalty_discount)}"
         )
 
 

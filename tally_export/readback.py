@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from loyalty_gst.money import ZERO
+from loyalty_gst.money import ZERO, format_inr
 from tally_export.replies import StoredVoucher
 from tally_export.vouchers import Voucher
 
@@ -53,7 +53,7 @@ class ReadBack:
     def summary(self) -> str:
         return (
             f"read back {self.found} of {self.expected} vouchers "
-            f"(₹{self.found_amount:.2f} of ₹{self.expected_amount:.2f}): "
+            f"({format_inr(self.found_amount)} of {format_inr(self.expected_amount)}): "
             f"{len(self.renumbered)} renumbered, {len(self.dropped)} dropped, "
             f"{len(self.changed)} changed, {self.unexpected} not ours"
         )

@@ -5,8 +5,11 @@
         -o gstr1.json
 
 Shows a progress bar, then a table (section, documents, taxable value, tax), the
-reconciliation line and any warnings. Exit 0 when the return agrees with the books,
-3 when it does not (the file is written either way, for inspection).
+reconciliation line and any warnings (`--json`: the same summary as JSON on stdout). A
+period without documents says "nil return: 0 documents for GSTIN … in MMYYYY". Exit 0
+when the return agrees with the books, 1 when it does not (the file is written either
+way, for inspection), 2 for bad input — a --db that does not exist among them (it is
+never created).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from loyalty_gst.errors import InvalidInput
+from loyalty_gst.cli.show import emit_json
+from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.gstr1 import Builder, Gstr1Result, Period, Settings, reader
 from loyalty_gst.gstr1.view import DocView
 from loyalty_gst.ids import gstin as gstin_ids
@@ -50,9 +54,52 @@ def _aato(value: str | None) -> Decimal | None:
         raise InvalidInput.one("--aato", value, "aggregate annual turnover in ₹") from None
 
 
+def gstin_problems(value: str) -> list[Problem]:
+    try:
+        gstin_ids.validate(value)
+    except gstin_ids.InvalidGstin as exc:
+        return [Problem("--gstin", value, str(exc))]
+    return []
+
+
+def documents(result: Gstr1Result) -> int:
+    """Invoices and notes the return holds (HSN rows and doc_issue not counted)."""
+    return sum(r.documents for r in result.summary if r.section not in ("hsn", "doc_issue"))
+
+
+def nil_line(result: Gstr1Result) -> str | None:
+    if documents(result) or result.skipped.get("cancelled"):
+        return None
+    return f"nil return: 0 documents for GSTIN {result.gstin} in {result.fp}"
+
+
+def as_data(result: Gstr1Result, output: str) -> dict[str, object]:
+    rec = result.reconciliation
+    return {
+        "gstin": result.gstin,
+        "fp": result.fp,
+        "output": output,
+        "documents": documents(result),
+        "nil_return": nil_line(result) is not None,
+        "sections": [
+            {"section": r.section, "documents": r.documents,
+             "taxable": str(r.figures.taxable), "tax": str(r.figures.tax)}
+            for r in result.summary
+        ],
+        "reconciliation": {
+            "ok": rec.ok, "line": rec.line(), "problems": [str(p) for p in rec.problems]
+        },
+        "skipped": result.skipped,
+        "warnings": [str(w) for w in result.warnings],
+    }  # fmt: skip
+
+
 def show(result: Gstr1Result, console: Console) -> None:
     """The summary table, the reconciliation line and the warnings."""
-    table = Table(title=f"GSTR-1 {gstin_ids.mask(result.gstin)} {result.fp}")
+    nil = nil_line(result)
+    if nil:
+        console.print(nil)
+    table = Table(title=f"GSTR-1 {result.gstin} {result.fp}")
     for col, right in (("section", False), ("documents", True), ("taxable value", True)):
         table.add_column(col, justify="right" if right else "left")
     table.add_column("tax", justify="right")
@@ -99,6 +146,7 @@ def _feed(builder: Builder, docs: Iterable[TaxedInvoice | DocView], tick: Iterat
 @click.option("--irns", "irns_file", type=click.Path(), help="File: numbers that have an IRN.")
 @click.option("--aato", help="Aggregate annual turnover in ₹ (HSN digits, e-invoicing).")
 @click.option("-o", "--output", required=True, type=click.Path(), help="Where to write the JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 @click.argument("file", required=False, metavar="FILE.jsonl")
 def gstr1(
     gstin: str,
@@ -110,12 +158,16 @@ def gstr1(
     irns_file: str | None,
     aato: str | None,
     output: str,
+    as_json: bool,
     file: str | None,
 ) -> None:
     """GSTR-1 JSON (portal format) of GSTIN for PERIOD from FILE.jsonl or the store."""
     if from_store == bool(file):
         raise InvalidInput.one("FILE.jsonl", file, "give either FILE.jsonl or --from-store")
     period = Period.parse(fp)
+    problems = gstin_problems(gstin)
+    if problems:
+        raise InvalidInput(problems)
     irns = _lines(irns_file) if irns_file else None
     settings = Settings(
         cancelled=frozenset(_lines(cancelled_file)),
@@ -140,10 +192,13 @@ def gstr1(
             result.write(fh)
     finally:
         result.close()
-    show(result, console)
-    console.print(f"→ {output}")
+    if as_json:
+        emit_json(as_data(result, output))
+    else:
+        show(result, Console(soft_wrap=False))
+        click.echo(f"→ {output}")
     if not result.reconciliation.ok:
-        sys.exit(3)
+        sys.exit(1)
 
 
 def _from_file(
@@ -173,9 +228,9 @@ def _from_store(
     gstin: str, period: Period, settings: Settings, db: str | None, validate: bool, bar: Progress
 ) -> Gstr1Result:
     from loyalty_gst.gstr1 import stored
-    from loyalty_gst.store import open_store
+    from loyalty_gst.store import open_existing
 
-    store = open_store(db)
+    store = open_existing(db)
     try:
         total = stored.count(store, gstin, period.start, period.end)
         task = bar.add_task("reading store", total=total or 1, docs=0)

@@ -1,37 +1,55 @@
 """`loyalty-gst ledger balance|history|verify|expire|cancel|import`: the points ledger by hand.
 
 `--db URL` picks the database (default $LOYALTY_GST_DB or ./loyalty.sqlite; also
-postgresql://… and mariadb://…). `import` loads legacy balances from CSV
-(phone, points, expiry): every row is checked first, bad rows are written to an error
-report and left out, and the good rows load in one transaction — all or nothing.
-Mobile numbers are shown masked.
+postgresql://… and mariadb://…). Every command but `import` works on a database that
+exists (a missing one is an error naming the URL, never a new empty file). `import`
+loads legacy balances from CSV (phone, points, expiry): every row is checked first, bad
+rows are written to an error report and left out, and the good rows load in one
+transaction — all or nothing. Mobile numbers are shown masked; listings print for a
+person, `--json` for a machine.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.progress import Progress
-from rich.table import Table
 
 from loyalty_gst import program as pg
 from loyalty_gst import service
+from loyalty_gst.cli.params import DATE
+from loyalty_gst.cli.show import console, emit_json, json_option, lot_state, points, table
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.identity import normal_mobile, phone_ref
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.service.common import IST
-from loyalty_gst.store import Store, default_url, open_store
+from loyalty_gst.store import Store, default_url, open_existing, open_store
 
 
-def _store(ctx: click.Context) -> Store:
-    store: Store = ctx.obj["store"]
+def _store(ctx: click.Context, *, create: bool = False) -> Store:
+    """The ledger's store, opened on first use (so `--help` opens nothing)."""
+    obj = ctx.find_root().ensure_object(dict)
+    if "store" not in obj:
+        url = ctx.find_object(_Url)
+        target = url.value if url else None
+        obj["store"] = open_store(target) if create else open_existing(target)
+        ctx.find_root().call_on_close(obj["store"].dispose)
+    store: Store = obj["store"]
     return store
+
+
+@dataclass
+class _Url:
+    value: str | None
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(IST).date()
 
 
 @click.group()
@@ -39,80 +57,153 @@ def _store(ctx: click.Context) -> Store:
 @click.pass_context
 def ledger(ctx: click.Context, url: str | None) -> None:
     """The points ledger: balances, history, verification, expiry, legacy import."""
-    ctx.obj = {"store": open_store(url)}
-    ctx.call_on_close(ctx.obj["store"].dispose)
+    ctx.obj = _Url(url)
 
 
 @ledger.command()
 @click.argument("phone")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option
 @click.pass_context
 def balance(ctx: click.Context, phone: str, as_json: bool) -> None:
-    """Balance, points available today, tier and lots of a customer."""
-    b = service.lookup(_store(ctx), phone)
+    """Balance, points available today, tier and lots of a customer (expired and
+    expiring-soon lots marked)."""
+    today = _today()
+    b = service.lookup(_store(ctx), phone, on=today)
     if as_json:
-        click.echo(b.model_dump_json(indent=2))
+        data = b.model_dump(mode="json")
+        for lot, view in zip(data["lots"], b.lots, strict=True):
+            lot["state"] = lot_state(view.expires_on, today) or "valid"
+        emit_json(data)
         return
-    click.echo(
-        f"{b.mobile}  tier {b.tier}  balance {b.balance}  available {b.available}  held {b.held}"
+    out = console()
+    out.print(
+        f"{b.mobile}  tier [bold]{b.tier}[/]  balance [bold]{points(b.balance)}[/]  "
+        f"available {points(b.available)}  held {points(b.held)}"
+        + (f"  [red]overdraft {points(b.overdraft)}[/]" if b.overdraft else "")
     )
+    t = table(None, "points", "expires on", "state", right=("points",))
     for lot in b.lots:
-        click.echo(f"  {lot.points:>8} expiring {lot.expires_on}")
+        state = lot_state(lot.expires_on, today)
+        style = {"expired": "[red]", "expiring soon": "[yellow]"}.get(state, "")
+        t.add_row(points(lot.points), lot.expires_on.isoformat(), f"{style}{state}")
+    if b.lots:
+        out.print(t)
+    expired = sum(lt.points for lt in b.lots if lot_state(lt.expires_on, today) == "expired")
+    if expired:
+        out.print(f"{points(expired)} expired point(s) not usable; `ledger expire` removes them")
 
 
 @ledger.command()
 @click.argument("phone")
+@json_option
 @click.pass_context
-def history(ctx: click.Context, phone: str) -> None:
+def history(ctx: click.Context, phone: str, as_json: bool) -> None:
     """Every entry of a customer's account, oldest first."""
-    table = Table("seq", "at (UTC)", "kind", "points", "key", "detail")
-    for e in service.history(_store(ctx), phone):
-        detail = json.dumps({k: v for k, v in e.body.items() if k != "lots"}, ensure_ascii=False)
-        table.add_row(str(e.seq), e.at[:19], e.kind, f"{e.points:+d}", e.key, detail)
-    Console().print(table)
+    entries = service.history(_store(ctx), phone)
+    if as_json:
+        emit_json(
+            [
+                {"seq": e.seq, "at": e.at, "kind": e.kind, "points": e.points, "key": e.key,
+                 "body": {k: v for k, v in e.body.items() if k != "lots"}}
+                for e in entries
+            ]
+        )  # fmt: skip
+        return
+    t = table(None, "seq", "at (UTC)", "kind", "points", "invoice / note", right=("seq", "points"))
+    for e in entries:
+        doc = " ".join(str(e.body[k]) for k in ("invoice", "note") if e.body.get(k))
+        t.add_row(str(e.seq), e.at[:19].replace("T", " "), e.kind, f"{e.points:+,d}", doc)
+    console().print(t)
 
 
 @ledger.command()
 @click.option("--account", type=int, default=None, help="Only this account id.")
+@json_option
 @click.pass_context
-def verify(ctx: click.Context, account: int | None) -> None:
+def verify(ctx: click.Context, account: int | None, as_json: bool) -> None:
     """Check every account's hash chain, balance and lots; exit 1 on any problem."""
     problems = service.verify(_store(ctx), account_id=account)
-    if not problems:
+    if as_json:
+        emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
+    elif not problems:
         click.echo("ok: every chain intact, balances agree with entries and lots")
-        return
-    for p in problems:
-        click.echo(f"  - {p}", err=True)
-    raise click.exceptions.Exit(1)
+    else:
+        click.echo(f"check failed: {len(problems)} problem(s)", err=True)
+        for p in problems:
+            click.echo(f"  - {p}", err=True)
+    if problems:
+        raise click.exceptions.Exit(1)
 
 
 @ledger.command()
-@click.option("--as-of", "as_of", default=None, help="Expire lots due by this date [today].")
+@click.option(
+    "--as-of", "as_of", type=DATE, default=None, help="Expire lots due by this date [today]."
+)
+@click.option("--dry-run", is_flag=True, help="List what would expire; change nothing.")
+@json_option
 @click.pass_context
-def expire(ctx: click.Context, as_of: str | None) -> None:
-    """Expire every lot whose expiry date has come."""
-    day = dt.date.fromisoformat(as_of) if as_of else dt.datetime.now(IST).date()
+def expire(ctx: click.Context, as_of: dt.date | None, dry_run: bool, as_json: bool) -> None:
+    """Expire every lot whose expiry date has come (--dry-run: list them, change nothing)."""
+    day = as_of or _today()
+    if dry_run:
+        due = service.expiring(_store(ctx), as_of=day)
+        total, accounts = sum(d.points for d in due), len({d.account_id for d in due})
+        if as_json:
+            emit_json({"dry_run": True, "as_of": day, "points": total, "accounts": accounts,
+                       "lots": [d.model_dump(mode="json") for d in due]})  # fmt: skip
+            return
+        t = table(f"would expire as of {day}", "customer", "points", "expired on",
+                  right=("points",))  # fmt: skip
+        for d in due:
+            t.add_row(d.mobile, points(d.points), d.expires_on.isoformat())
+        if due:
+            console().print(t)
+        click.echo(
+            f"dry run: {points(total)} points on {accounts} account(s) would expire as of "
+            f"{day}; nothing changed"
+        )
+        return
     done = service.expire(_store(ctx), as_of=day)
-    click.echo(f"expired {done.points} points on {done.accounts} account(s) as of {day}")
+    if as_json:
+        emit_json({"dry_run": False, "as_of": day, **done.model_dump(mode="json")})
+        return
+    click.echo(f"expired {points(done.points)} points on {done.accounts} account(s) as of {day}")
 
 
 @ledger.command()
 @click.argument("number")
 @click.option("--seller", "seller_gstin", required=True, help="The seller GSTIN of the invoice.")
 @click.option("--reason", required=True, help="Why it is cancelled (kept with the record).")
+@json_option
 @click.pass_context
-def cancel(ctx: click.Context, number: str, seller_gstin: str, reason: str) -> None:
+def cancel(ctx: click.Context, number: str, seller_gstin: str, reason: str, as_json: bool) -> None:
     """Cancel invoice NUMBER: redeemed points back, earned points taken back, and GSTR-1
-    lists it as cancelled. Refused when credit notes exist against it."""
+    lists it as cancelled. Refused when credit notes exist against it. Earned points the
+    customer already spent cannot be taken back: that shortfall is reported."""
     done = service.void(
         _store(ctx), invoice_number=number, seller_gstin=seller_gstin.upper(),
         key=f"cancel:{seller_gstin.upper()}:{number}", reason=reason,
     )  # fmt: skip
+    if as_json:
+        emit_json(done.model_dump(mode="json"))
+        return
+    earned = done.points_reversed + done.shortfall
+    parts = [
+        f"{number} cancelled{' (already)' if done.replayed else ''}",
+        f"{points(done.points_restored)} redeemed point(s) given back"
+        + (f" ({points(done.points_forfeited)} of them already expired, forfeited)"
+           if done.points_forfeited else ""),
+        f"{points(done.points_reversed)} of {points(earned)} earned point(s) taken back",
+    ]  # fmt: skip
     click.echo(
-        f"{number} cancelled{' (already)' if done.replayed else ''}: "
-        f"{done.points_restored} points restored, {done.points_reversed} reversed"
-        + (f", balance {done.balance}" if done.balance is not None else "")
+        "; ".join(parts) + (f"; balance {points(done.balance)}" if done.balance is not None else "")
     )
+    if done.shortfall:
+        click.echo(
+            f"shortfall: {points(done.shortfall)} earned point(s) were already spent and could "
+            "not be taken back; the invoice is cancelled all the same and the ledger records "
+            "the shortfall with the reversal (nothing is taken below zero)"
+        )
 
 
 @dataclass(frozen=True)
@@ -133,7 +224,8 @@ def parse_rows(path: Path, today: dt.date) -> tuple[list[Row], list[tuple[int, s
         missing = {"phone", "points", "expiry"} - set(reader.fieldnames or ())
         if missing:
             raise InvalidInput.one("<header>", reader.fieldnames, f"missing {sorted(missing)}")
-        for line, rec in enumerate(reader, start=2):
+        for rec in reader:
+            line = reader.line_num  # 1-based, the header is line 1
             raw = (rec.get("phone") or "").strip()
             try:
                 phone = normal_mobile(raw)
@@ -160,8 +252,9 @@ def parse_rows(path: Path, today: dt.date) -> tuple[list[Row], list[tuple[int, s
 @click.option("--source", default="legacy", show_default=True, help="Name of the old system.")
 @click.pass_context
 def import_(ctx: click.Context, csv_file: Path, errors_file: Path | None, source: str) -> None:
-    """Load legacy balances from CSV (phone, points, expiry) as opening lots."""
-    store = _store(ctx)
+    """Load legacy balances from CSV (phone, points, expiry) as opening lots; exit 2 when
+    any row was rejected (they are listed in the error report, 1-based file lines)."""
+    store = _store(ctx, create=True)
     now = dt.datetime.now(dt.UTC)
     today = now.astimezone(IST).date()
     prog = pg.load().active(today)
@@ -191,5 +284,7 @@ def import_(ctx: click.Context, csv_file: Path, errors_file: Path | None, source
         f"imported {len(good)} row(s), {loaded} points, {len(by_phone)} customer(s); "
         f"rejected {len(bad)} row(s) → {report}"
     )
+    for line, phone, why in bad[:20]:
+        click.echo(f"  - line {line}: {why} (phone {phone})", err=True)
     if bad:
-        raise click.exceptions.Exit(3)
+        raise click.exceptions.Exit(2)

@@ -1,7 +1,8 @@
 """`loyalty-gst pos …`: a POS terminal (local SQLite cache + outbox) against the API.
 
 The terminal's token is read from $LOYALTY_GST_POS_TOKEN or --token-file, never from the
-command line (it would show in process lists) and never printed.
+command line (it would show in process lists) and never printed. With the server down,
+`sync` says so in one line, keeps every sale in the outbox and exits 1.
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from typing import Any
 
 import click
 
+from loyalty_gst.cli.show import console, emit_json, json_option, points, table
+from loyalty_gst.errors import InvalidInput
 from loyalty_gst.ids.mobile import mask
 
 
 def _token(token_file: str | None, env: str = "LOYALTY_GST_POS_TOKEN") -> str:
     if token_file:
-        return Path(token_file).read_text(encoding="utf-8").strip()
+        try:
+            return Path(token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput.one("--token-file", token_file, f"cannot read: {exc}") from None
     value = os.environ.get(env)
     if not value:
-        raise click.UsageError(f"set ${env} or --token-file")
+        raise InvalidInput.one(f"${env}", None, f"set ${env} or --token-file")
     return value
 
 
@@ -31,16 +37,18 @@ def _token(token_file: str | None, env: str = "LOYALTY_GST_POS_TOKEN") -> str:
 )
 @click.option("--token-file", default=None, help="File holding the terminal's token.")
 @click.option("--db", "db_path", default="pos.sqlite", show_default=True)
-@click.option("--store", "store_code", required=True, help="Store code, e.g. MUM-BAN.")
-@click.option("--terminal", "terminal_id", required=True, help="Till name (1–2 characters).")
+@click.option("--store", "store_code", default=None, help="Store code, e.g. MUM-BAN (required).")
+@click.option(
+    "--terminal", "terminal_id", default=None, help="Till name, 1–2 characters (required)."
+)
 @click.pass_context
 def pos(
     ctx: click.Context,
     server: str,
     token_file: str | None,
     db_path: str,
-    store_code: str,
-    terminal_id: str,
+    store_code: str | None,
+    terminal_id: str | None,
 ) -> None:
     """A POS terminal that keeps billing offline and syncs on reconnect."""
     ctx.obj = {
@@ -52,48 +60,109 @@ def pos(
     }
 
 
+def _required(o: dict[str, Any]) -> None:
+    missing = [f"--{k}" for k in ("store", "terminal") if not o[k]]
+    if missing:
+        raise click.UsageError(f"missing {' and '.join(missing)} (pos --store S --terminal T …)")
+    t = o["terminal"]
+    if not (1 <= len(t) <= 2 and t.isascii() and t.isalnum()):
+        raise InvalidInput.one("--terminal", t, "a till name is 1–2 letters or digits")
+
+
 def _terminal(ctx: click.Context) -> Any:
     from loyalty_gst.pos import Terminal
 
     o = ctx.obj
-    return Terminal(
-        server=o["server"],
-        token=_token(o["token_file"]),
-        db_path=o["db"],
-        store_code=o["store"],
-        terminal_id=o["terminal"],
+    _required(o)
+    token = _token(o["token_file"])
+    try:
+        return Terminal(
+            server=o["server"],
+            token=token,
+            db_path=o["db"],
+            store_code=o["store"],
+            terminal_id=o["terminal"],
+        )
+    except StopIteration:
+        raise InvalidInput.one("--store", o["store"], "no such store") from None
+
+
+def _unreachable(ctx: click.Context, t: Any) -> click.exceptions.Exit:
+    kept = t.pending()
+    click.echo(
+        f"server {ctx.obj['server']} unreachable; {kept} sale(s) kept in the outbox "
+        "(nothing lost: run `pos sync` again when it is back)",
+        err=True,
     )
+    return click.exceptions.Exit(1)
 
 
 @pos.command()
 @click.argument("mobile")
+@json_option
 @click.pass_context
-def lookup(ctx: click.Context, mobile: str) -> None:
+def lookup(ctx: click.Context, mobile: str, as_json: bool) -> None:
     """Balance of a customer (online, else as last synced)."""
+    from loyalty_gst.identity import normal_mobile
+
+    phone = normal_mobile(mobile)
     t = _terminal(ctx)
-    data = t.lookup(mobile)
+    data = t.lookup(phone)
     where = "cached" if data.get("offline") else "live"
+    if as_json:
+        emit_json({**data, "mobile": mask(phone), "source": where})
+        return
     click.echo(
-        f"{mask(mobile)}: balance {data['balance']}, available {data['available']}, "
-        f"tier {data['tier']} ({where})"
+        f"{mask(phone)}: balance {points(data['balance'])}, available "
+        f"{points(data['available'])}, tier {data['tier']} ({where})"
     )
 
 
 @pos.command()
+@json_option
 @click.pass_context
-def sync(ctx: click.Context) -> None:
-    """Push the outbox; refresh balances."""
+def sync(ctx: click.Context, as_json: bool) -> None:
+    """Push the outbox; refresh balances. Server down: one line, exit 1, nothing lost."""
+    from loyalty_gst.pos import Offline
+
     t = _terminal(ctx)
-    t.refresh_program()
-    r = t.sync()
-    click.echo(json.dumps(r.__dict__))
+    try:
+        t.refresh_program()
+        r = t.sync()
+    except Offline:
+        raise _unreachable(ctx, t) from None
+    if as_json:
+        emit_json(r.__dict__)
+        return
+    left = t.pending()
+    click.echo(
+        f"synced: {r.sent} sent — {r.applied} applied, {r.replayed} already there, "
+        f"{r.rejected} rejected, {r.voided} voided, {r.abandoned} abandoned; "
+        f"{left} left in the outbox"
+    )
+    if r.rejected:
+        raise click.exceptions.Exit(1)
 
 
 @pos.command()
+@json_option
 @click.pass_context
-def status(ctx: click.Context) -> None:
+def status(ctx: click.Context, as_json: bool) -> None:
     """Outbox counts and the points redeemed offline (the exposure)."""
-    click.echo(json.dumps(_terminal(ctx).status()))
+    data = _terminal(ctx).status()
+    if as_json:
+        emit_json(data)
+        return
+    t = table(f"till {ctx.obj['store']}/{ctx.obj['terminal']} outbox", "status", "events",
+              right=("events",))  # fmt: skip
+    for name, n in sorted(data["outbox"].items()):
+        t.add_row(str(name), f"{n:,}")
+    out = console()
+    out.print(t)
+    out.print(
+        f"waiting to sync: {data['pending']:,}; points redeemed offline: "
+        f"{points(data['offline_points'])}"
+    )
 
 
 @pos.command()

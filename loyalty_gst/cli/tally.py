@@ -9,7 +9,6 @@ read-back found a voucher renumbered, dropped or changed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,21 +17,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from loyalty_gst.cli.params import DATE
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import TaxedInvoice
 from tally_export.client import PushReport, TallyClient
 from tally_export.config import TallySettings, load_settings
 from tally_export.export import read_jsonl, write_masters, write_vouchers
 from tally_export.vouchers import Voucher
-
-
-def _date(value: str | None, flag: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput.one(flag, value, "expected YYYY-MM-DD") from None
 
 
 def _source(opts: dict[str, Any]) -> tuple[Iterator[TaxedInvoice], int | None]:
@@ -47,13 +38,13 @@ def _source(opts: dict[str, Any]) -> tuple[Iterator[TaxedInvoice], int | None]:
         with path.open(encoding="utf-8") as fh:
             total = sum(1 for line in fh if line.strip())
         return read_jsonl(path), total
-    from loyalty_gst.store import open_store
+    from loyalty_gst.store import open_existing
 
-    store = open_store(opts["db"])
+    store = open_existing(opts["db"])
     invoices = store.iter_invoices(
         seller_gstin=opts["seller"],
-        start=_date(opts["start"], "--from"),
-        end=_date(opts["end"], "--to"),
+        start=opts["start"],
+        end=opts["end"],
     )
     return invoices, None
 
@@ -85,8 +76,8 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from-store", is_flag=True, help="Read the invoices stored by the service."),
         click.option("--db", default=None, help="Database URL for --from-store."),
         click.option("--seller", default=None, help="Only this seller GSTIN (--from-store)."),
-        click.option("--from", "start", default=None, help="First date, YYYY-MM-DD."),
-        click.option("--to", "end", default=None, help="Last date, YYYY-MM-DD."),
+        click.option("--from", "start", type=DATE, default=None, help="First date."),
+        click.option("--to", "end", type=DATE, default=None, help="Last date."),
         click.option("-o", "--out", "out_dir", default="out/tally", show_default=True),
         click.option("--post", "post_url", default=None, help="Also push to Tally at URL."),
         click.option("--mapping", default=None, help="JSON/YAML file mapping names."),

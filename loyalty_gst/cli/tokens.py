@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from loyalty_gst.store import default_url, open_store
+from loyalty_gst.store import default_url, open_existing, open_store
 
 
 @click.group()
@@ -42,7 +42,7 @@ def revoke(ctx: click.Context, token_id: str) -> None:
     """Revoke token TOKEN_ID (the id, not the secret)."""
     from loyalty_gst.api import tokens as t
 
-    store = open_store(ctx.obj["url"])
+    store = open_existing(ctx.obj["url"])
     try:
         ok = t.revoke(store, token_id)
     finally:
@@ -58,7 +58,7 @@ def list_(ctx: click.Context) -> None:
     """Every token: id, kind, store, terminal, revoked (never the secret)."""
     from loyalty_gst.api import tokens as t
 
-    store = open_store(ctx.obj["url"])
+    store = open_existing(ctx.obj["url"])
     try:
         for r in t.listing(store):
             state = f"revoked {r.revoked_at}" if r.revoked_at else "live"

@@ -54,8 +54,15 @@ class Period:
 
     @classmethod
     def parse(cls, fp: str) -> Period:
-        if len(fp) != 6 or not fp.isdigit() or not 1 <= int(fp[:2]) <= 12:
-            raise InvalidInput.one("period", fp, "return period is MMYYYY, e.g. 112025")
+        if (
+            len(fp) != 6
+            or not (fp.isascii() and fp.isdigit())
+            or not 1 <= int(fp[:2]) <= 12
+            or not 2017 <= int(fp[2:]) <= 2099
+        ):
+            raise InvalidInput.one(
+                "period", fp, "return period is MMYYYY from 2017 (GST's start), e.g. 112025"
+            )
         year, month = int(fp[2:]), int(fp[:2])
         last = calendar.monthrange(year, month)[1]
         return cls(fp, dt.date(year, month, 1), dt.date(year, month, last))

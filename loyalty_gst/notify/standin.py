@@ -13,13 +13,15 @@ from typing import Any
 
 
 class WhatsAppStandIn:
-    def __init__(self, token: str = "test-token", phone_number_id: str = "1234567890") -> None:
+    def __init__(
+        self, token: str = "test-token", phone_number_id: str = "1234567890", port: int = 0
+    ) -> None:
         self.token = token
         self.phone_number_id = phone_number_id
         self.messages: list[dict[str, Any]] = []
         self.fail_next = 0
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

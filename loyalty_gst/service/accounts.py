@@ -14,7 +14,7 @@ from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger import Entry, available, postings, verify
 from loyalty_gst.ledger.postings import overdraft_of, stamp
-from loyalty_gst.service.common import IST, Balance, Expired, LotView, _book, _now
+from loyalty_gst.service.common import IST, Balance, Expired, LotView, _book, _Frozen, _now
 from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
 from loyalty_gst.store import entries as ent
@@ -163,6 +163,33 @@ def expire(store: Store, *, as_of: dt.date, now: dt.datetime | None = None) -> E
             accounts += 1
             points -= plan.entry.points
     return Expired(accounts=accounts, points=points)
+
+
+class DueLot(_Frozen):
+    """A lot that expiry would take: whose (masked), how many points, since when due."""
+
+    account_id: int
+    mobile: str  # masked
+    points: int
+    expires_on: dt.date
+
+
+def expiring(store: Store, *, as_of: dt.date) -> list[DueLot]:
+    """What `expire(as_of=…)` would take, lot by lot — read only (the same rule: every lot
+    with points left whose expiry date is on or before `as_of`)."""
+    lt, a = s.lots, s.accounts
+    query = (
+        sa.select(lt.c.account_id, a.c.mobile, lt.c.remaining, lt.c.expires_on)
+        .join(a, a.c.id == lt.c.account_id)
+        .where(lt.c.remaining > 0, lt.c.expires_on <= as_of)
+        .order_by(lt.c.account_id, lt.c.expires_on, lt.c.id)
+    )
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        DueLot(account_id=r[0], mobile=mask(r[1] or ""), points=r[2], expires_on=r[3])
+        for r in rows
+    ]
 
 
 def verify_accounts(store: Store, *, account_id: int | None = None) -> list[Problem]:

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -118,4 +119,38 @@ def open_store(url: str | None = None, *, migrate: bool = True) -> Store:
     return store
 
 
-__all__ = ["Store", "default_url", "invoice_row", "normalise_url", "open_store"]
+def open_existing(url: str | None = None, *, field: str = "--db") -> Store:
+    """A Store on a loyalty-gst database that already exists — for commands that only read:
+    they never create one. A missing SQLite file, a server that cannot be reached or a
+    database without loyalty-gst's tables is `InvalidInput` naming the URL (as `field`).
+    An existing loyalty-gst database is brought to the current schema first."""
+    from loyalty_gst.errors import InvalidInput
+
+    full = normalise_url(url or default_url())
+    shown = sa.make_url(full).render_as_string(hide_password=True)
+    parsed = sa.make_url(full)
+    if kind_of(full) == "sqlite":
+        path = parsed.database or ""
+        if path in ("", ":memory:") or "mode=memory" in full:
+            raise InvalidInput.one(field, shown, "an in-memory database holds nothing to read")
+        if not Path(path).is_file():
+            raise InvalidInput.one(
+                field, shown, "no database there (give --db URL or set $LOYALTY_GST_DB)"
+            )
+    engine = make_engine(full)
+    try:
+        with engine.connect() as conn:
+            known = sa.inspect(conn).has_table(s.schema_version.name)
+    except sa.exc.SQLAlchemyError as exc:
+        engine.dispose()
+        why = type(getattr(exc, "orig", None) or exc).__name__
+        raise InvalidInput.one(field, shown, f"cannot open the database ({why})") from None
+    if not known:
+        engine.dispose()
+        raise InvalidInput.one(field, shown, "not a loyalty-gst database (no lgst_ tables)")
+    store = Store(engine)
+    store.migrate()
+    return store
+
+
+__all__ = ["Store", "default_url", "invoice_row", "normalise_url", "open_existing", "open_store"]

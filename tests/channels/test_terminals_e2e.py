@@ -308,7 +308,9 @@ def test_terminal_killed_after_a_receipt_syncs_the_sale_on_restart(
         printed = [ln.split() for ln in receipts.read_text().splitlines()]
         assert len(printed) == 7
         # restarted: its outbox goes out
-        r = subprocess.run([*base, "sync"], env=env, capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [*base, "sync", "--json"], env=env, capture_output=True, text=True, timeout=60
+        )
         assert r.returncode == 0, r.stderr
         assert json.loads(r.stdout)["applied"] == 7
         for _event, number, total in printed:

@@ -122,7 +122,7 @@ def test_cli_refuses_both_or_neither_source_and_a_bad_period(tmp_path: Path) -> 
     assert r.exit_code == 2 and "MMYYYY" in r.output
 
 
-def test_cli_exit_3_when_the_books_differ(tmp_path: Path) -> None:
+def test_cli_exit_1_when_the_books_differ(tmp_path: Path) -> None:
     # a nil-rated line carrying cess (₹100 × 12 % = 12.00): nil has no cess column, so the
     # return is 12.00 short of the books and the CLI says so
     inv = invoice("S/1", "2025-11-02", [line("100", rate="0", cess_rate=D(12))], buyer=BUYER_KA)
@@ -133,7 +133,7 @@ def test_cli_exit_3_when_the_books_differ(tmp_path: Path) -> None:
         main,
         ["gstr1", "--gstin", GSTIN, "--period", "112025", str(path), "-o", str(tmp_path / "o")],
     )
-    assert r.exit_code == 3
+    assert r.exit_code == 1
     assert "b2b.csamt" in r.output and "-12.00" in r.output
 
 
