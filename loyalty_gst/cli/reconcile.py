@@ -10,7 +10,6 @@ database; with a value, that database (URL) or SQLite file. Every difference is 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -20,40 +19,18 @@ from rich.console import Console
 
 from loyalty_gst.cli.report_options import db_option, progress, store_of
 from loyalty_gst.reports.period import span_of
-from loyalty_gst.reports.reconcile import Reconciled
 from loyalty_gst.reports.reconcile import reconcile as run
-from loyalty_gst.reports.reconcile.differences import COLUMNS
-from loyalty_gst.reports.table import TableReport, format_of, write
+from loyalty_gst.reports.reconcile.output import save
+from loyalty_gst.reports.table import format_of
 from loyalty_gst.store.documents import count
 
 
-def _log_engine(value: str, db_url: str) -> sa.Engine:
+def log_engine(value: str, db_url: str) -> sa.Engine:
     if not value:
         return sa.create_engine(db_url)
     if "://" in value:
         return sa.create_engine(value)
     return sa.create_engine(f"sqlite:///{Path(value).resolve()}")
-
-
-def save(result: Reconciled, path: str) -> None:
-    """The differences as JSON ({summary, differences: [...]}) or a table (csv, xlsx, pdf)."""
-    kind = format_of(path, ("csv", "xlsx", "pdf", "json"))
-    if kind == "json":
-        body = {
-            "gstin": result.span.gstin,
-            "period": result.span.fp,
-            "ok": result.ok,
-            "summary": result.summary(),
-            "compared": result.compared,
-            "not_compared": result.skipped,
-            "differences": [{
-                "source": d.source, "document": d.document, "field": d.field,
-                "store": d.store, "other": d.other} for d in result.differences],
-        }  # fmt: skip
-        Path(path).write_text(json.dumps(body, indent=1, ensure_ascii=False), encoding="utf-8")
-        return
-    rows = ([d.source, d.document, d.field, d.store, d.other] for d in result.differences)
-    write(TableReport("Reconciliation", result.summary(), COLUMNS, rows), path)
 
 
 @click.command("reconcile")
@@ -86,7 +63,7 @@ def reconcile(
     store = store_of(ctx, db)
     engine = None
     if einvoice_log is not None:
-        engine = _log_engine(einvoice_log, store.engine.url.render_as_string(hide_password=False))
+        engine = log_engine(einvoice_log, store.engine.url.render_as_string(hide_password=False))
     try:
         with progress(count(store, span.where()), "reconcile") as tick:
             result = run(store, span, gstr1=gstr1_file, tally=tally_dir, einvoice=engine,

@@ -119,3 +119,74 @@ def gstr3b(ctx: click.Context, db: str | None, output: str, **kw: Any) -> None:
     if not res.ok:
         sys.exit(1)
     console.print("[green]3.1 and 3.2 agree with GSTR-1 to the paisa")
+
+
+@report.command()
+@span_options
+@db_option
+@click.option("-o", "--output", required=True, type=click.Path(), help="FILE.csv|xlsx|pdf")
+@click.option("--charts", "charts_dir", type=click.Path(), default=None,
+              help="Folder for the PNG charts [default: beside the output].")  # fmt: skip
+@click.pass_context
+def analytics(
+    ctx: click.Context, db: str | None, output: str, charts_dir: str | None, **kw: Any
+) -> None:
+    """Points issued / redeemed / expired per month, redemption rate and GST foregone by
+    store and channel, cohorts and repeat rate, top members (masked); PNG charts."""
+    from pathlib import Path
+
+    from loyalty_gst.reports import charts
+    from loyalty_gst.reports.analytics_report import analytics as run
+    from loyalty_gst.reports.analytics_report import table
+    from loyalty_gst.reports.table import write
+
+    format_of(output)
+    span = span_from(kw)
+    result = run(store_of(ctx, db), span)
+    out = Path(output)
+    pngs = charts.draw_all(result, Path(charts_dir) if charts_dir else out.parent, out.stem)
+    write(table(result, span, pngs if out.suffix.lower() == ".pdf" else None), output)
+    Console(stderr=True).print(f"→ {output}, charts: {', '.join(p.name for p in pngs)}")
+
+
+@report.command()
+@span_options
+@db_option
+@click.option("--gstr1", "gstr1_dir", type=click.Path(), help="Folder of <GSTIN>_<MMYYYY>.json.")
+@click.option("--tally", "tally_dir", type=click.Path(), help="Folder of Tally XML files.")
+@click.option("--einvoice-log", "einvoice_log", is_flag=False, flag_value="", default=None,
+              metavar="[URL|FILE]", help="The e-invoice log (default: in --db).")  # fmt: skip
+@click.option("-o", "--output", required=True, type=click.Path(), help="PACK.zip")
+@click.pass_context
+def pack(
+    ctx: click.Context,
+    db: str | None,
+    gstr1_dir: str | None,
+    tally_dir: str | None,
+    einvoice_log: str | None,
+    output: str,
+    **kw: Any,
+) -> None:
+    """The auditor pack: register, reconciliation, liability, GSTR-3B, analytics, `ledger
+    verify` output and a manifest with every file's SHA-256, in one ZIP."""
+    from loyalty_gst.cli.reconcile import log_engine
+    from loyalty_gst.reports.pack import build
+
+    format_of(output, ("zip",))
+    span = span_from(kw)
+    store = store_of(ctx, db)
+    engine = None
+    if einvoice_log is not None:
+        engine = log_engine(einvoice_log, store.engine.url.render_as_string(hide_password=False))
+    console = Console(stderr=True)
+    try:
+        done = build(store, span, output, gstr1_dir=gstr1_dir, tally=tally_dir, einvoice=engine,
+                     say=lambda what: console.print(f"  {what}"))  # fmt: skip
+    finally:
+        if engine is not None:
+            engine.dispose()
+    diffs = sum(done.differences.values())
+    console.print(
+        f"{len(done.files)} files, manifest with SHA-256 → {output}; reconciliation: "
+        f"{diffs} difference(s); ledger verify: {done.verify_problems} problem(s)"
+    )

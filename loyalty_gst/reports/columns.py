@@ -20,6 +20,7 @@ class Column:
     header: str
     kind: str = "text"
     width: int = 12  # characters (XLSX width; PDF share)
+    sparse: bool = False  # a detail column: XLSX leaves its zeros empty (they sum as 0)
 
 
 def money(paise: int) -> Decimal:

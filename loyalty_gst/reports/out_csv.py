@@ -16,15 +16,28 @@ def _line(columns: Sequence[Column], row: Sequence[Any]) -> list[str]:
     return [as_text(c.kind, v) for c, v in zip(columns, row, strict=True)]
 
 
+def _money(p: int | None) -> str:
+    if p is None:
+        return ""
+    if p == 0:
+        return "0.00"
+    q, r = divmod(abs(p), 100)
+    return f"{q}.{r:02d}" if p > 0 else f"-{q}.{r:02d}"
+
+
+def _plain(v: Any) -> Any:
+    return "" if v is None else v
+
+
 def write_csv(report: TableReport, path: str | Path) -> None:
     cols = report.columns
-    kinds = [c.kind for c in cols]
-    with open(path, "w", encoding="utf-8", newline="") as fh:
+    fmt = [_money if c.kind == "money" else _plain for c in cols]
+    with open(path, "w", encoding="utf-8", newline="", buffering=1 << 20) as fh:
         w = csv.writer(fh)
         w.writerow(headers(cols))
         writerow = w.writerow
         for row in report.rows:
-            writerow([as_text(k, v) for k, v in zip(kinds, row, strict=True)])
+            writerow([f(v) for f, v in zip(fmt, row, strict=True)])
         total = report.totals()
         if total is not None:
             w.writerow(_line(cols, total))

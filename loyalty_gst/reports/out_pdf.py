@@ -218,4 +218,8 @@ def write_pdf(report: TableReport, path: str | Path) -> None:
             p.y -= ROW_H
     if report.signature:
         _signature(p)
+    for image in report.images:
+        p.new_page()
+        w, h = PAGE_W - 2 * MARGIN, PAGE_H - 2 * MARGIN - 40
+        p.c.drawImage(str(image), MARGIN, MARGIN, w, h, preserveAspectRatio=True, anchor="n")
     p.c.save()

@@ -3,7 +3,8 @@ a frozen, bold header row, a totals row, and a new sheet each time one fills up.
 
 A sheet holds 1,048,576 rows (Excel's limit): the header plus 1,048,575 data rows, then
 the table continues on "<title> 2", "<title> 3", … each with its own header. The totals
-row closes the last sheet; each section gets a sheet of its own. Amounts are written as
+row closes the last sheet; each section gets a sheet of its own. A detail column's zeros
+(discount per rate, foregone per head) are left empty: Excel sums them as 0. Amounts are written as
 Decimal numbers (never floats) formatted `#,##0.00`; dates as dates.
 """
 
@@ -42,6 +43,7 @@ class _Writer:
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column]) -> None:
         self.wb, self.title, self.columns = wb, title[:28], columns
         self.kinds = [c.kind for c in columns]
+        self.sparse = [c.sparse for c in columns]
         self.sheets = 0
         self.rows = MAX_ROWS
         self.ws: WriteOnlyWorksheet | None = None
@@ -79,8 +81,8 @@ class _Writer:
             ws = self._sheet()
         templates = self.bold if bold else self.cells
         out: list[Any] = []
-        for cell, kind, v in zip(templates, self.kinds, row, strict=True):
-            value = _value(kind, v)
+        for cell, kind, sparse, v in zip(templates, self.kinds, self.sparse, row, strict=True):
+            value = None if sparse and v == 0 else _value(kind, v)
             if value is None:
                 out.append(None)
                 continue

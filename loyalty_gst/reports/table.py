@@ -34,6 +34,7 @@ class TableReport:
     pdf_columns: Sequence[str] = ()  # names of the columns a landscape page shows
     signature: bool = False
     notes: list[str] = field(default_factory=list)
+    images: list[Path] = field(default_factory=list)  # PNG charts: the PDF adds a page each
 
 
 FORMATS = ("csv", "xlsx", "pdf")
