@@ -49,31 +49,26 @@ def ledger_entries(url: str) -> int:
 
     store = open_store(url, migrate=False)
     t = s.invoices
-    rows, n = [], 0
     at = "2025-11-15T06:30:00.000000Z"
+    wanted = []  # read everything first: SQLite cannot write while a read is streaming
     with store.engine.connect() as conn:
         q = sa.select(t.c.id, t.c.number, t.c.seller_gstin, t.c.kind, t.c.body)
-        docs = conn.execution_options(stream_results=True, yield_per=20000).execute(q)
-        for i, number, gstin, kind, body in docs:
-            if '"points_redeemed":0' in body:
-                continue
-            pts = json.loads(body)["loyalty"]["points_redeemed"]
-            note = kind == "credit_note"
-            rows.append({"account_id": i, "seq": 1, "kind": "restore_redeem" if note else "redeem",
-                         "key": f"{'restore' if note else 'redeem'}:{gstin}:{number}",
-                         "points": pts if note else -pts, "at": at,
-                         "body": '{"forfeited":0}' if note else "{}",
-                         "prev_hash": "0" * 64, "hash": "0" * 64})  # fmt: skip
-            if len(rows) == 20000:
-                with store.begin() as w:
-                    w.execute(s.entries.insert(), rows)
-                n, rows = n + len(rows), []
-    if rows:
+        for i, number, gstin, kind, body in conn.execute(q):
+            if '"points_redeemed":0' not in body:
+                pts = json.loads(body)["loyalty"]["points_redeemed"]
+                wanted.append((i, number, gstin, kind == "credit_note", pts))
+    rows = [
+        {"account_id": i, "seq": 1, "kind": "restore_redeem" if note else "redeem",
+         "key": f"{'restore' if note else 'redeem'}:{gstin}:{number}",
+         "points": pts if note else -pts, "at": at,
+         "body": '{"forfeited":0}' if note else "{}", "prev_hash": "0" * 64, "hash": "0" * 64}
+        for i, number, gstin, note, pts in wanted
+    ]  # fmt: skip
+    for k in range(0, len(rows), 20000):
         with store.begin() as w:
-            w.execute(s.entries.insert(), rows)
-        n += len(rows)
+            w.execute(s.entries.insert(), rows[k : k + 20000])
     store.dispose()
-    return n
+    return len(rows)
 
 
 def gstr1_file(url: str, out: Path) -> None:
@@ -181,26 +176,22 @@ def main() -> None:
     work = a.keep or Path(tempfile.mkdtemp(prefix="lgst_reports_"))
     work.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{work / 'store.sqlite'}"
-    if not (work / "ready").exists():
-        g1 = _g1()
-        t = time.perf_counter()
-        kinds = g1.generate(work / "docs.jsonl", a.count)  # type: ignore[attr-defined]
-        g1.load_store(work / "docs.jsonl", url)  # type: ignore[attr-defined]
-        entries = ledger_entries(url)
-        gstr1_file(url, work / "gstr1.json")
-        vouchers = tally_files(work / "docs.jsonl", work / "tally")
-        (work / "ready").write_text("ok")
-        print(
-            json.dumps(
-                {
-                    "setup_seconds": round(time.perf_counter() - t, 1),
-                    "documents": kinds,
-                    "ledger_entries": entries,
-                    "tally_vouchers": vouchers,
-                }
-            ),
-            flush=True,
-        )
+    t = time.perf_counter()
+    steps = {
+        "docs": lambda: g1.generate(work / "docs.jsonl", a.count),
+        "store": lambda: g1.load_store(work / "docs.jsonl", url),
+        "entries": lambda: ledger_entries(url),
+        "gstr1": lambda: gstr1_file(url, work / "gstr1.json"),
+        "tally": lambda: tally_files(work / "docs.jsonl", work / "tally"),
+    }
+    g1 = _g1()
+    for step, run in steps.items():  # resumable: each step leaves a marker file
+        mark = work / f"done-{step}"
+        if not mark.exists():
+            got = run()
+            mark.write_text(json.dumps(got, default=str))
+            secs = round(time.perf_counter() - t, 1)
+            print(json.dumps({"setup": step, "result": got, "seconds": secs}), flush=True)
     for name in a.phases.split(","):
         subprocess.run(
             [sys.executable, __file__, "--phase", name, "--work", str(work)], check=False

@@ -37,5 +37,16 @@ def as_text(kind: str, value: Any) -> str:
     return str(value)
 
 
+def as_json(kind: str, value: Any) -> Any:
+    """A cell for JSON: money as "1234.50" text (never a float), others as they are."""
+    if value is None:
+        return None
+    if kind == "money":
+        return text(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return value
+
+
 def headers(columns: Sequence[Column]) -> list[str]:
     return [c.header for c in columns]
