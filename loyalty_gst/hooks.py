@@ -28,3 +28,6 @@ doc_events = {
     "Sales Invoice": {e: f"loyalty_gst.erpnext.sales_invoice.{e}" for e in _INVOICE_EVENTS},
     "POS Invoice": {e: f"loyalty_gst.erpnext.pos_invoice.{e}" for e in _INVOICE_EVENTS},
 }
+
+# the print formats "Loyalty GST Invoice" / "Loyalty GST POS Invoice" call this method
+jinja = {"methods": ["loyalty_gst.erpnext.printing.loyalty_gst_document"]}

@@ -64,3 +64,18 @@ class Qr(Flowable):
 
     def draw(self) -> None:
         draw(self.canv, self.value, 0, 0, self.size)
+
+
+def svg(value: str, size_mm: int = 40) -> str:
+    """The QR of `value` as an inline SVG (for HTML print formats), quiet zone included."""
+    n, dark = runs(value)
+    full = n + 2 * QUIET
+    rects = "".join(
+        f'<rect x="{c + QUIET}" y="{r + QUIET}" width="{length}" height="1"/>'
+        for r, c, length in dark
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {full} {full}" '
+        f'width="{size_mm}mm" height="{size_mm}mm" shape-rendering="crispEdges">'
+        f'<rect width="{full}" height="{full}" fill="#fff"/><g fill="#000">{rects}</g></svg>'
+    )
