@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from loyalty_gst.reports.period import Span, span_of
-from loyalty_gst.store import Store, default_url, open_store
+from loyalty_gst.store import Store, default_url, open_existing
 
 PROGRESS_FROM = 10_000  # documents: smaller reports finish before a bar would help
 
@@ -48,9 +48,10 @@ def span_from(kw: dict[str, Any]) -> Span:
 
 
 def store_of(ctx: click.Context, db: str | None) -> Store:
-    """The subcommand's --db, else the group's, else the default."""
+    """The subcommand's --db, else the group's, else the default — an existing database:
+    reports only read, they never create one."""
     url = db or (ctx.obj or {}).get("db")
-    store = open_store(url)
+    store = open_existing(url)
     ctx.call_on_close(store.dispose)
     return store
 

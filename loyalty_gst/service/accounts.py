@@ -187,8 +187,7 @@ def expiring(store: Store, *, as_of: dt.date) -> list[DueLot]:
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     return [
-        DueLot(account_id=r[0], mobile=mask(r[1] or ""), points=r[2], expires_on=r[3])
-        for r in rows
+        DueLot(account_id=r[0], mobile=mask(r[1] or ""), points=r[2], expires_on=r[3]) for r in rows
     ]
 
 

@@ -221,3 +221,20 @@ def test_register_object_streams(month_store: Store) -> None:
     it = reg.rows()
     next(it)
     assert reg.documents == 1  # rows are produced one at a time, not read up front
+
+
+def test_the_desk_row_is_the_same_row(month_store: Store) -> None:
+    """The ERPNext Script Report's row: the same figures, returns included (negative)."""
+    from loyalty_gst.reports.register_desk import desk_row
+
+    r = rows(month_store)
+    note = desk_row(r["CN/2511/0001"])
+    assert (note["points"], note["points_restored"]) == (-400, 400)
+    assert note["against"] == "MB/2511/0001"
+    assert (note["taxable_before"], note["taxable_after"]) == (Decimal("-1000.00"),
+                                                               Decimal("-900.00"))  # fmt: skip
+    assert (note["gst_foregone"], note["gst_reversed"]) == (Decimal("-5.00"), Decimal("45.00"))
+    inv = desk_row(r["MB/2511/0001"])
+    assert (inv["loyalty_value"], inv["gst_foregone"], inv["mobile"]) == (
+        Decimal("300.00"), Decimal("28.00"), "+91******5678",
+    )  # fmt: skip
