@@ -26,6 +26,7 @@ DEMO_STEPS: list[str] = [
     "loyalty_gst.gstr1.demo:run_gstr1",
     "tally_export.demo:run_tally",
     "einvoice.demo:run_einvoice",
+    "loyalty_gst.printing.demo:run_print",
     "loyalty_gst.pos.demo:run_channels",
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from loyalty_gst.printing import a4, content, receipt
+from loyalty_gst.printing.content import title_of
 from loyalty_gst.printing.particulars import COPY_MARKS, CopyMark, EInvoiced, Letterhead, PrintJob
 
 Format = Literal["a4", "receipt"]
@@ -20,4 +21,13 @@ def render(job: PrintJob, fmt: Format = "a4") -> bytes:
     return a4.render(c) if fmt == "a4" else receipt.render(c)
 
 
-__all__ = ["COPY_MARKS", "CopyMark", "EInvoiced", "Format", "Letterhead", "PrintJob", "render"]
+__all__ = [
+    "COPY_MARKS",
+    "CopyMark",
+    "EInvoiced",
+    "Format",
+    "Letterhead",
+    "PrintJob",
+    "render",
+    "title_of",
+]

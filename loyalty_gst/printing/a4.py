@@ -202,7 +202,11 @@ def _lines(c: Content) -> Table:
             r.discount,
             r.loyalty,
             r.taxable,
-            *(f"{t.rate}\n{t.amount}" for t in r.taxes),
+            *(
+                (f"{t.rate}\n{t.amount}" for t in r.taxes)
+                if r.taxes
+                else ("—" for _ in c.tax_heads)
+            ),
             r.total,
         ]
 

@@ -45,7 +45,7 @@ class Row(_Frozen):
     discount: str  # trade discount
     loyalty: str  # loyalty discount (pre-tax)
     taxable: str
-    taxes: tuple[Tax, ...]
+    taxes: tuple[Tax, ...]  # one per tax head shown; none on an untaxed line
     total: str
     supply: str  # "" for a taxed line; Nil rated / Exempt / Non-GST otherwise
 
@@ -135,7 +135,8 @@ def _row(ln: TaxedLine, heads: tuple[str, ...]) -> Row:
         discount=f.grouped(ln.trade_discount),
         loyalty=f.grouped(ln.loyalty_discount),
         taxable=f.grouped(ln.taxable_value),
-        taxes=_taxes(ln, heads),
+        # an untaxed line (nil rated, exempt, non-GST) shows no tax: its cells stay empty
+        taxes=_taxes(ln, heads) if ln.tax_category == "taxable" else (),
         total=f.grouped(ln.total),
         supply=SUPPLY_WORDS[ln.tax_category],
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from loyalty_gst.printing import fonts, qrcode
@@ -46,6 +47,20 @@ def _text(
     regular, boldf = fonts.register()
     for part in simpleSplit(text, boldf if bold else regular, size, INNER) or [""]:
         ops.append(_Op("text", part, bold=bold, size=size, align=align, height=size * 1.3))
+
+
+def _clauses(ops: list[_Op], text: str) -> None:
+    """A sentence of clauses (", "): broken between clauses where it does not fit."""
+    regular, _ = fonts.register()
+    line = ""
+    for part in text.split(", "):
+        candidate = f"{line}, {part}" if line else part
+        if line and stringWidth(candidate, regular, SIZE) > INNER:
+            _text(ops, line + ",")
+            line = part
+        else:
+            line = candidate
+    _text(ops, line)
 
 
 def _pair(
@@ -107,7 +122,7 @@ def _layout(c: Content, mark: str) -> list[_Op]:
     _text(ops, c.words, size=6.5)
     if c.points_line:
         ops.append(_Op("gap", height=3))
-        _text(ops, c.points_line)
+        _clauses(ops, c.points_line)
     for note in c.notes:
         _text(ops, note, size=6.5)
     if c.irn:
