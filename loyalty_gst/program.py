@@ -34,6 +34,11 @@ from loyalty_gst.money import HUNDRED, ZERO, floor_whole
 
 Dec = Annotated[Decimal, BeforeValidator(_no_float)]
 EarnBase = Literal["taxable", "paid"]
+# When the points could pay the whole bill but for less than one point's value:
+# "covers_rest" — one more point pays that rest (the bill ends at ₹0.00, no paise left to
+# collect; the member gives up the unused part of that point); "whole_points" — only
+# whole points' value is taken and the rest is paid in money.
+LastPoint = Literal["covers_rest", "whole_points"]
 
 
 class _Frozen(BaseModel):
@@ -78,6 +83,7 @@ class Program(_Frozen):
     expiry_months: int = Field(gt=0)
     min_points: int = Field(default=0, ge=0)
     max_share_percent: Dec = Field(default=Decimal(100), gt=0, le=100)
+    last_point: LastPoint = "covers_rest"
     excluded_hsn: tuple[str, ...] = ()  # HSN prefixes: no redemption on, no earn on
     excluded_skus: tuple[str, ...] = ()
     velocity: Velocity

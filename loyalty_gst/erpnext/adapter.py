@@ -156,6 +156,9 @@ def to_taxed_invoice(
     gross = [_gross(it, net, sign, inclusive) for it, net in zip(items, nets, strict=True)]
     discounts = [g - n for g, n in zip(gross, nets, strict=True)]
     loyalty_total = _signed(sign, doc.get("lgst_loyalty_amount"))
+    own_tender = ZERO
+    if doc.get("lgst_treatment") == "tender":  # points paid part of the bill after tax
+        own_tender, loyalty_total = loyalty_total, ZERO
     if loyalty_total > sum(discounts, ZERO):
         raise InvalidInput.one(
             "lgst_loyalty_amount",
@@ -203,6 +206,7 @@ def to_taxed_invoice(
             )
         )
     tender = _signed(sign, doc.get("loyalty_amount")) if doc.get("redeem_loyalty_points") else ZERO
+    tender += own_tender
     cash_discount = bool(doc.get("is_cash_or_non_trade_discount"))
     after_tax = _signed(sign, doc.get("base_discount_amount")) if cash_discount else ZERO
     rounding = (

@@ -148,18 +148,36 @@ _COMPANY: tuple[dict[str, Any], ...] = (
 )
 
 
-def definitions() -> dict[str, list[dict[str, Any]]]:
-    """DocType → its custom fields, in the shape `create_custom_fields` takes."""
+# Only on a site without India Compliance (which has Item.gst_hsn_code): every e-invoice,
+# GSTR-1 and Tally line needs an HSN/SAC, and ERPNext alone has no field for it.
+_ITEM_HSN: tuple[dict[str, Any], ...] = (
+    {
+        "fieldname": "lgst_hsn_code",
+        "fieldtype": "Data",
+        "label": "HSN/SAC",
+        "insert_after": "stock_uom",
+        "description": "GST HSN (goods) or SAC (services) code: 4, 6 or 8 digits.",
+    },
+)
+
+
+def definitions(india_compliance: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """DocType → its custom fields, in the shape `create_custom_fields` takes.
+    `india_compliance`: whether that app is installed (it then owns the HSN field)."""
     out: dict[str, list[dict[str, Any]]] = {
         dt: [dict(f) for f in _INVOICE] for dt in INVOICE_DOCTYPES
     }
     out["Customer"] = [dict(f) for f in _CUSTOMER]
     out["Company"] = [dict(f) for f in _COMPANY]
+    if not india_compliance:
+        out["Item"] = [dict(f) for f in _ITEM_HSN]
     return out
 
 
 def create() -> None:
     """Create or update every field (idempotent: safe on each migrate)."""
+    import frappe
     from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-    create_custom_fields(definitions(), ignore_validate=True, update=True)
+    with_ic = "india_compliance" in frappe.get_installed_apps()
+    create_custom_fields(definitions(with_ic), ignore_validate=True, update=True)

@@ -101,17 +101,48 @@ def plan(
         min_points=program.min_points,
         max_share_percent=program.max_share_percent,
     )
+    redeemed, value = last_point(
+        r.points_redeemed, r.value, points=points, available=available, program=program,
+        bill=paise(bill), eligible=paise(eligible),
+    )  # fmt: skip
     pre_tax = treatment == "pre_tax_discount"
     return Plan(
         points_requested=points,
-        points=r.points_redeemed,
+        points=redeemed,
         point_value=program.point_value,
-        value=r.value,
+        value=value,
         manual=paise(manual),
-        discount_amount=paise(manual + (r.value if pre_tax else ZERO)),
-        apply_discount_on=APPLY_ON[basis] if pre_tax and r.value else None,
+        discount_amount=paise(manual + (value if pre_tax else ZERO)),
+        apply_discount_on=APPLY_ON[basis] if pre_tax and value else None,
         treatment=treatment,
     )
+
+
+def last_point(
+    redeemed: int,
+    value: Decimal,
+    *,
+    points: int,
+    available: int,
+    program: pg.Program,
+    bill: Decimal,
+    eligible: Decimal,
+) -> tuple[int, Decimal]:
+    """The program's rule for the last fraction of a point (`last_point`): with
+    "covers_rest", when the whole bill may be paid in points and the whole points leave
+    less than one point's value to pay, one more point (if asked for and held) pays that
+    rest — the bill ends at ₹0.00, never with paise to collect."""
+    rest = bill - value
+    whole_bill = program.max_share_percent == 100 and eligible == bill
+    if (
+        program.last_point == "covers_rest"
+        and whole_bill
+        and ZERO < rest < program.point_value
+        and redeemed + 1 <= min(points, available)
+        and redeemed + 1 >= program.min_points
+    ):
+        return redeemed + 1, bill
+    return redeemed, value
 
 
 def foregone(invoice: TaxedInvoice) -> Decimal:

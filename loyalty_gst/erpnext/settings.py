@@ -4,6 +4,9 @@ company's redemption treatment and basis (custom fields on Company, set by its C
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from loyalty_gst import program as pg
 from loyalty_gst.erpnext.discount import BASES, TREATMENTS, Basis, Treatment
 
@@ -11,12 +14,24 @@ SETTINGS = "Loyalty GST Settings"
 
 
 def program_book() -> pg.ProgramBook:
+    """The site's program (read each time: a settings change applies at once; parsed
+    once per distinct text — a ProgramBook is frozen)."""
     import frappe
 
-    text = frappe.db.get_single_value(SETTINGS, "program")
+    row = frappe.db.get_singles_dict(SETTINGS)
+    text = row.get("program")
     if text and text.strip():
-        fmt = frappe.db.get_single_value(SETTINGS, "program_format") or "json"
-        return pg.parse(text, fmt.lower())
+        return _parsed(text, str(row.get("program_format") or "json").lower())
+    return _packaged()
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str, fmt: str) -> pg.ProgramBook:
+    return pg.parse(text, fmt)
+
+
+@functools.lru_cache(maxsize=1)
+def _packaged() -> pg.ProgramBook:
     return pg.load()
 
 
@@ -30,6 +45,28 @@ def company_rules(company: str) -> tuple[Treatment, Basis]:
     treatment = TREATMENTS.get(row.get("lgst_redemption_treatment") or "", "pre_tax_discount")
     basis = BASES.get(row.get("lgst_redemption_basis") or "", "taxable")
     return treatment, basis
+
+
+def disabled() -> bool:
+    """Loyalty GST Settings' "Disable loyalty": no points move, no discount is given."""
+    import frappe
+
+    return bool(frappe.db.get_single_value(SETTINGS, "disabled"))
+
+
+def seller_gstin(doc: Any) -> str:
+    """India Compliance's `company_gstin` when present, else the Company's Tax ID (read
+    once per document and company: the hooks ask several times per save)."""
+    if doc.get("company_gstin"):
+        return str(doc.company_gstin)
+    memo = getattr(doc, "flags", None)
+    key = ("lgst_tax_id", doc.get("company"))
+    if memo is not None and memo.get("lgst_tax_id_of") == key:
+        return str(memo.lgst_tax_id)
+    gstin = company_gstin(doc.company)
+    if memo is not None:
+        memo.lgst_tax_id_of, memo.lgst_tax_id = key, gstin
+    return gstin
 
 
 def company_gstin(company: str) -> str:

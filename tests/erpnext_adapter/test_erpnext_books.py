@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from einvoice import validator
 from einvoice.builder import build as einvoice
 from loyalty_gst import gstr1
 from loyalty_gst.erpnext.adapter import to_taxed_invoice
@@ -68,7 +69,9 @@ def test_samples_are_in_the_repository() -> None:
 @pytest.mark.parametrize("stem", [s for s in DOCS if b2b(s)])
 def test_einvoice_lines_are_erpnexts_stored_amounts(stem: str) -> None:
     doc = DOCS[stem]
-    payload = einvoice(taxed(doc))
+    inv = taxed(doc)
+    payload = einvoice(inv)
+    assert validator.validate(payload, validator.Settings(today=inv.date)) == []  # the IRP's rules
     items = [it for it in doc["items"] if it.get("gst_treatment", "Taxable") == "Taxable"]
     assert len(payload.ItemList) == len(items)
     for got, it in zip(payload.ItemList, items, strict=True):
@@ -142,6 +145,7 @@ def test_actual_freight_row_is_other_charges_everywhere() -> None:
     inv = taxed(with_freight())
     assert inv.totals.other_charges == D("100.00") and inv.totals.grand_total == D("1648.00")
     assert inv.totals.taxable_value == D("1400.00") and inv.totals.tax == D("148.00")
+    assert validator.validate(einvoice(inv), validator.Settings(today=inv.date)) == []
     v = einvoice(inv).ValDtls
     assert (v.OthChrg, v.TotInvVal, v.AssVal) == (D("100.00"), D("1648.00"), D("1400.00"))
     assert values(returns(inv)) == [D("1648.00")]

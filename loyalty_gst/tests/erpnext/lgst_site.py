@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
+import secrets
 from typing import Any
 
 import frappe
@@ -35,6 +35,27 @@ PROGRAM = {
         "approval_threshold": 5000,
     },
 }
+
+
+HSN = {"_LGST-SHIRT": "61091000", "_LGST-BELT": "42033000", "_LGST-GOLD": "71131910"}
+
+
+def has_field(doctype: str, fieldname: str) -> bool:
+    """India Compliance adds fields (Item Tax Template's mandatory gst_rate, Item's
+    gst_hsn_code); the fixtures fill them only where the site has them."""
+    return bool(frappe.get_meta(doctype).has_field(fieldname))
+
+
+def hsn_field() -> str:
+    """India Compliance's HSN field on Item, else this app's (a site with erpnext alone)."""
+    return "gst_hsn_code" if has_field("Item", "gst_hsn_code") else "lgst_hsn_code"
+
+
+def ensure_hsn(code: str) -> None:
+    if frappe.db.exists("DocType", "GST HSN Code") and not frappe.db.exists("GST HSN Code", code):
+        frappe.get_doc(
+            {"doctype": "GST HSN Code", "hsn_code": code, "description": f"_LGST {code}"}
+        ).insert(ignore_permissions=True)
 
 
 def account(name: str) -> str:
@@ -72,19 +93,21 @@ def ensure_company() -> None:
         name = f"_LGST GST {rate}% - {ABBR}"
         if not frappe.db.exists("Item Tax Template", name):
             half = rate / 2
-            frappe.get_doc(
-                {
-                    "doctype": "Item Tax Template",
-                    "title": f"_LGST GST {rate}%",
-                    "company": COMPANY,
-                    "taxes": [
-                        {"tax_type": account("CGST"), "tax_rate": half},
-                        {"tax_type": account("SGST"), "tax_rate": half},
-                    ],
-                }
-            ).insert()
+            ttemplate = {
+                "doctype": "Item Tax Template",
+                "title": f"_LGST GST {rate}%",
+                "company": COMPANY,
+                "taxes": [
+                    {"tax_type": account("CGST"), "tax_rate": half},
+                    {"tax_type": account("SGST"), "tax_rate": half},
+                ],
+            }
+            if has_field("Item Tax Template", "gst_rate"):
+                ttemplate.update(gst_treatment="Taxable", gst_rate=rate)
+            frappe.get_doc(ttemplate).insert()
     for code, rate in (("_LGST-SHIRT", 5), ("_LGST-BELT", 18), ("_LGST-GOLD", 5)):
         if not frappe.db.exists("Item", code):
+            ensure_hsn(HSN[code])
             frappe.get_doc(
                 {
                     "doctype": "Item",
@@ -93,6 +116,7 @@ def ensure_company() -> None:
                     "item_group": "All Item Groups",
                     "stock_uom": "Nos",
                     "is_stock_item": 0,
+                    hsn_field(): HSN[code],
                     "taxes": [{"item_tax_template": template(rate)}],
                 }
             ).insert()
@@ -108,7 +132,7 @@ def template(rate: int) -> str:
 
 def member(points: int) -> tuple[str, str]:
     """A customer with a fresh mobile number and `points` on the ledger: (customer, mobile)."""
-    mobile = f"+9198{random.randint(0, 99_999_999):08d}"
+    mobile = f"+9198{secrets.randbelow(100_000_000):08d}"  # not seeded by hypothesis
     name = (
         frappe.get_doc(
             {

@@ -134,6 +134,14 @@ class TestLoyaltyInvoices(FrappeTestCase):
         self.assertEqual(ret.lgst_points_redeemed, -100)
         self.assertEqual(ret.lgst_points_earned, -36)
         self.assertEqual(available(mobile), 872)
+        # the register shows the return: 100 points restored, ₹100 and GST 100 × 5 % = 5.00
+        # reversed, against the original invoice
+        _, rows = loyalty_discount_register.execute({"company": site.COMPANY})
+        row = next(r for r in rows if r["invoice"] == ret.name)
+        self.assertEqual(
+            (row["points"], row["loyalty_value"], row["gst_foregone"], row["against"]),
+            (-100, -100.0, -5.0, si.name),
+        )
 
     def test_more_than_balance_is_refused(self) -> None:
         customer, mobile = site.member(200)
@@ -241,3 +249,30 @@ class TestChannelMethods(FrappeTestCase):
         again = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[event])
         self.assertEqual(again["results"][0]["status"], "replayed")
         self.assertEqual(service.verify(site_store()), [])
+
+
+class TestCoexistence(FrappeTestCase):
+    """Beside India Compliance (or ERPNext alone): our fields are ours, once each, and
+    its fields and Sales Invoice class stay its own."""
+
+    def test_fields_and_hooks_never_clash(self) -> None:
+        from loyalty_gst import hooks
+        from loyalty_gst.erpnext import custom_fields
+
+        with_ic = "india_compliance" in frappe.get_installed_apps()
+        for doctype, fields in custom_fields.definitions(with_ic).items():
+            meta = frappe.get_meta(doctype)
+            names = [df.fieldname for df in meta.fields]
+            self.assertEqual(len(names), len(set(names)), doctype)
+            for f in fields:
+                self.assertIn(f["fieldname"], names, doctype)
+                self.assertTrue(f["fieldname"].startswith("lgst_"))
+        if with_ic:
+            for doctype, field in (("Sales Invoice Item", "gst_hsn_code"),
+                                   ("Item Tax Template", "gst_rate"),
+                                   ("Sales Invoice", "place_of_supply")):  # fmt: skip
+                self.assertTrue(frappe.get_meta(doctype).has_field(field), field)
+            self.assertFalse(frappe.get_meta("Item").has_field("lgst_hsn_code"))
+        self.assertFalse(hasattr(hooks, "override_doctype_class"))
+        events = frappe.get_hooks("doc_events").get("Sales Invoice", {})
+        self.assertIn("loyalty_gst.erpnext.sales_invoice.on_submit", events.get("on_submit", []))

@@ -1,0 +1,72 @@
+// Loyalty GST on the Point of Sale page: "Loyalty Points" in the page menu shows the
+// member's balance and takes the points to redeem; the discount and totals come from
+// loyalty_gst.erpnext.desk.quote_invoice on the POS Invoice being billed.
+frappe.provide("loyalty_gst");
+
+loyalty_gst.pos_redeem = function (pos) {
+	const frm = pos && pos.frm;
+	if (!frm || !frm.doc.customer) {
+		frappe.msgprint(__("Pick the customer first"));
+		return;
+	}
+	frappe.call({
+		method: "loyalty_gst.erpnext.desk.member_balance",
+		args: { customer: frm.doc.customer, mobile: frm.doc.lgst_mobile || null },
+		callback(r) {
+			const b = r.message || {};
+			const dialog = new frappe.ui.Dialog({
+				title: __("Loyalty Points"),
+				fields: [
+					{
+						fieldtype: "HTML",
+						options: b.member
+							? __("{0}: {1} points (₹{2}), usable today {3}", [
+									b.mobile, b.points, b.value, b.usable_today,
+							  ])
+							: __("Not a member: {0}", [b.reason || ""]),
+					},
+					{ fieldname: "points", fieldtype: "Data", label: __("Points to Redeem") },
+				],
+				primary_action_label: __("Apply"),
+				primary_action(values) {
+					const points = loyalty_gst.whole_points(values.points);
+					if (points === null) {
+						frappe.msgprint(__("Points to Redeem must be a whole number of points"));
+						return;
+					}
+					frm.doc.lgst_points_to_redeem = points;
+					frappe.call({
+						method: "loyalty_gst.erpnext.desk.quote_invoice",
+						args: { doc: frm.doc },
+						callback(q) {
+							const res = q.message;
+							if (!res) return;
+							Object.entries(res.fields).forEach(([f, v]) => (frm.doc[f] = v));
+							frm.cscript.calculate_taxes_and_totals();
+							if (pos.cart) pos.cart.update_totals_section(frm);
+							if (res.note) frappe.show_alert({ message: res.note, indicator: "orange" }, 8);
+							dialog.hide();
+						},
+					});
+				},
+			});
+			dialog.show();
+		},
+	});
+};
+
+loyalty_gst.whole_points =
+	loyalty_gst.whole_points ||
+	function (value) {
+		const text = String(value === undefined || value === null ? "" : value).trim();
+		if (text === "") return 0;
+		return /^\d+$/.test(text) ? parseInt(text, 10) : null;
+	};
+
+$(document).on("page-change", () => {
+	const wrapper = frappe.pages["point-of-sale"];
+	const pos = wrapper && wrapper.pos;
+	if (!pos || !pos.page || pos.__lgst) return;
+	pos.__lgst = true;
+	pos.page.add_menu_item(__("Loyalty Points"), () => loyalty_gst.pos_redeem(pos));
+});
