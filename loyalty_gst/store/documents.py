@@ -71,11 +71,16 @@ def _query(where: Where) -> sa.Select[Any]:
     )
 
 
-def iter_docs(store: Store, where: Where, batch: int = 5000) -> Iterator[StoredDoc]:
-    """Every stored document matching `where`, oldest first, one streamed query."""
+def iter_docs(
+    store: Store, where: Where, batch: int = 5000, *, stream: bool = True
+) -> Iterator[StoredDoc]:
+    """Every stored document matching `where`, oldest first, one streamed query
+    (`stream=False`: buffered — on a lent connection, e.g. frappe's, which must stay free
+    for other queries while the rows are read)."""
     loads = json.loads
     with store.engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(_query(where))
+        opts = {"stream_results": True, "yield_per": batch} if stream else {}
+        result = conn.execution_options(**opts).execute(_query(where))
         for body, cancel_id, account_id in result:
             yield StoredDoc(loads(body, parse_float=Decimal), cancel_id is not None, account_id)
 
