@@ -190,3 +190,18 @@ class OtpAttemptsExceeded(LoyaltyGstError):
 class OtpRateLimited(LoyaltyGstError):
     code = "otp_rate_limited"
     status = 429
+
+
+class SenderUnavailable(LoyaltyGstError):
+    """No WhatsApp sender is configured (or it refused the message): nothing can reach
+    the member, so a code that would never arrive is not made."""
+
+    code = "whatsapp_unavailable"
+    status = 503
+
+
+class NoConsent(LoyaltyGstError):
+    """The member has not opted in to (or has opted out of) messages for this purpose."""
+
+    code = "no_consent"
+    status = 409

@@ -14,7 +14,7 @@ import os
 
 from fastapi import FastAPI
 
-from loyalty_gst import __version__
+from loyalty_gst import __version__, web
 from loyalty_gst import program as pg
 from loyalty_gst.api import presence, problems
 from loyalty_gst.api.deps import Services
@@ -54,6 +54,7 @@ def create_app(
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)
     return app
 
 

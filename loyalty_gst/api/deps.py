@@ -12,6 +12,7 @@ so a route states its check in its signature and cannot forget it.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -30,7 +31,7 @@ from loyalty_gst.api.schemas import (
     SyncRequest,
 )
 from loyalty_gst.errors import Forbidden, InvalidInput, PresenceRequired, UnknownCustomer
-from loyalty_gst.models import Loyalty, Sale
+from loyalty_gst.models import Loyalty, Sale, TaxedInvoice
 from loyalty_gst.notify import Notifier
 from loyalty_gst.store import Store
 from loyalty_gst.store import entries as ent
@@ -50,13 +51,20 @@ class Services:
     public_pem: str
 
     def announce(
-        self, c: tokens.Caller, account_id: int | None, balance: int | None, kind: str
+        self,
+        c: tokens.Caller,
+        account_id: int | None,
+        balance: int | None,
+        kind: str,
+        doc: TaxedInvoice | None = None,
     ) -> None:
         if account_id is not None:
-            self.live.publish(
-                c.store_code,
-                {"account_id": account_id, "balance": balance, "store": c.store_code, "kind": kind},
-            )
+            event = {"account_id": account_id, "balance": balance, "store": c.store_code}
+            event |= {"kind": kind, "at": round(time.time() * 1000)}
+            if doc is not None:  # the document's number and total, never the member's number
+                event |= {"number": doc.number, "total": str(doc.totals.grand_total)}
+                event |= {"points": doc.loyalty.points_redeemed}
+            self.live.publish(c.store_code, event)
 
 
 def services(request: Request) -> Services:

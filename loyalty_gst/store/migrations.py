@@ -37,12 +37,17 @@ def _v5(conn: sa.Connection) -> None:
     s.metadata.create_all(conn, tables=list(s.V5_TABLES), checkfirst=True)
 
 
+def _v6(conn: sa.Connection) -> None:
+    s.metadata.create_all(conn, tables=list(s.V6_TABLES), checkfirst=True)
+
+
 MIGRATIONS: tuple[Step, ...] = (
     (1, "ledger tables: accounts, entries, lots, holds, spend, requests, invoices", _v1),
     (2, "indexes for streaming invoices and velocity checks", _v2),
     (3, "cancelled invoices", _v3),
     (4, "channel API: tokens, presence challenges and nonces, keys, notifier outbox", _v4),
     (5, "the company: particulars, registrations, stores, items, program, series", _v5),
+    (6, "members: consents, sessions, WhatsApp messages, erasures, counters", _v6),
 )
 
 

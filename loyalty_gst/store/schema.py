@@ -286,3 +286,64 @@ series = sa.Table(
 
 V5_TABLES = (company, registrations, stores, items, programs, series)
 COMPANY_TABLES = V5_TABLES
+# version 6: members in the browser and under the DPDP Act — consent by purpose (append-only:
+# the latest row per account and purpose is in force), member sessions (only their hash),
+# WhatsApp messages with delivery statuses and retry times, erasures (the mobile as a keyed
+# hash), and the desk's number counter
+consents = sa.Table(
+    "lgst_consents",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("granted", sa.Boolean, nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),  # member_page | desk | whatsapp | otp
+    sa.Column("wording", sa.String(32), nullable=False),  # version of the text shown
+    sa.Column("at", sa.String(32), nullable=False),
+)
+
+member_sessions = sa.Table(
+    "lgst_member_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # sha256 of the cookie's secret
+    sa.Column("account_id", sa.Integer, nullable=False, index=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("expires_at", sa.String(32), nullable=False),
+)
+
+messages = sa.Table(
+    "lgst_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, index=True),
+    sa.Column("to_number", sa.String(16)),  # E.164, to deliver; cleared on erasure; never logged
+    sa.Column("purpose", sa.String(32), nullable=False),
+    sa.Column("template", sa.String(64), nullable=False),
+    sa.Column("params", sa.Text, nullable=False),  # JSON list; an OTP is never stored
+    sa.Column("dedupe", sa.String(120), unique=True),  # one reminder per lot and day …
+    sa.Column("status", sa.String(12), nullable=False),  # queued|sent|delivered|read|failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_at", sa.String(32)),  # when a queued message is tried again
+    sa.Column("provider_id", sa.String(128), index=True),
+    sa.Column("last_error", sa.String(200)),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("sent_at", sa.String(32)),
+    sa.Column("status_at", sa.String(32)),
+)
+
+erasures = sa.Table(
+    "lgst_erasures",
+    metadata,
+    sa.Column("account_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("mobile_hmac", sa.String(64), nullable=False, index=True),
+    sa.Column("erased_at", sa.String(32), nullable=False),
+)
+
+counters = sa.Table(
+    "lgst_counters",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+
+V6_TABLES = (consents, member_sessions, messages, erasures, counters)

@@ -19,10 +19,11 @@ router = APIRouter(prefix="/v1/presence", tags=["presence"])
 def otp(req: OtpRequest, c: Seller, svc: Svc) -> OtpChallenge:
     a = account_of(svc.store, req.mobile)
     phone = identity.normal_mobile(req.mobile)
+    svc.notifier.check_otp(a.id)  # 503 without a sender, 409 after the member's STOP
     challenge, code, until = pr.new_otp(
         svc.store, account_id=a.id, phone=phone, now=dt.datetime.now(dt.UTC)
     )
-    svc.notifier.otp(phone, code)
+    svc.notifier.otp(phone, code, account_id=a.id)
     return OtpChallenge(challenge_id=challenge, expires_at=until)
 
 

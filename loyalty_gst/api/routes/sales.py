@@ -12,6 +12,7 @@ from loyalty_gst.api.deps import CommittedSale, QuotedSale, Seller, Svc
 from loyalty_gst.api.responses import as_json
 from loyalty_gst.api.schemas import QuoteResponse, ReturnRequest
 from loyalty_gst.models import Sale
+from loyalty_gst.notify import messages
 
 router = APIRouter(prefix="/v1", tags=["sales"])
 
@@ -34,7 +35,8 @@ def commit(p: CommittedSale, svc: Svc) -> Response:
         source = service.Quote(invoice=invoice, hold_key=req.hold_key)
     done = service.commit(svc.store, source, key=req.key, program=svc.book)
     if not done.replayed:
-        svc.announce(p.caller, done.account_id, done.balance, "commit")
+        svc.announce(p.caller, done.account_id, done.balance, "commit", done.invoice)
+        messages.after_sale(svc.notifier, done)
     return as_json(done)
 
 
@@ -52,5 +54,6 @@ def returns(req: ReturnRequest, c: Seller, svc: Svc) -> service.Returned:
         program=svc.book,
     )
     if not done.replayed:
-        svc.announce(c, done.account_id, done.balance, "return")
+        svc.announce(c, done.account_id, done.balance, "return", done.note)
+        messages.after_return(svc.notifier, done)
     return done
