@@ -65,7 +65,7 @@ TEXT: dict[str, dict[str, str]] = {
         "new_sale": "New sale",
         "discount": "Loyalty discount (before GST)",
         "taxable": "Taxable value",
-        "gst_rate": "GST",
+        "gst_rate": "GST rate",
         "total": "Total",
         "unreachable": "The server cannot be reached. Nothing was saved; try again.",
         "unconfirmed": (
@@ -146,7 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
         "new_sale": "नई बिक्री",
         "discount": "लॉयल्टी छूट (GST से पहले)",
         "taxable": "कर योग्य मूल्य",
-        "gst_rate": "GST",
+        "gst_rate": "GST rate",
         "total": "कुल",
         "unreachable": "सर्वर से संपर्क नहीं हो पा रहा। कुछ भी सहेजा नहीं गया; फिर कोशिश करें।",
         "unconfirmed": (

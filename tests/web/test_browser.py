@@ -165,3 +165,57 @@ def test_no_full_mobile_number_in_any_log_or_message(site: Site) -> None:
         params = list(conn.scalars(sa.select(s.messages.c.params)))
     assert params and not any(full.search(p) for p in params)
     print(f"\nscanned {len(log.splitlines())} log lines, {len(texts)} message texts: 0 numbers")
+
+
+def test_desk_says_when_the_server_is_unreachable_and_keeps_nothing_half_done(
+    site: Site,
+) -> None:
+    """The server dies between quote and commit: the desk says so and posts nothing; a
+    lookup meanwhile says so too; after it is back, Retry posts the sale exactly once."""
+    import sqlalchemy as sa
+    from web_helpers import OTHER
+
+    from loyalty_gst.store import schema as s
+
+    desk = browser()
+    try:
+        _sign_in_staff(desk, site, site.till)
+        _wait(desk, lambda d: "MUM-BAN" in _text(d, "who"))
+        _type(desk, "mobile", OTHER)
+        desk.find_element("id", "mobile").submit()
+        _wait(desk, lambda d: _text(d, "balance") == "2000")
+        _type(desk, "code", "6109-0002")
+        desk.find_element("id", "code").submit()
+        _wait(desk, lambda d: "6109-0002" in _text(d, "cart"))
+        _click(desk, "quote")
+        _wait(desk, lambda d: d.find_element("id", "commit").is_enabled())
+        site.server.kill()
+        _click(desk, "commit")
+        _wait(desk, lambda d: d.find_element("id", "retry").is_displayed())
+        words = desk.execute_script("return WORDS")
+        assert _text(desk, "banner") == words["unconfirmed"]
+        screenshot(desk, site.shots, "7-desk-server-unreachable")
+        assert _fits(desk) <= 360
+        desk.find_element("id", "mobile").submit()  # a lookup while it is down
+        _wait(desk, lambda d: _text(d, "banner") == words["unreachable"])
+        with site.store.engine.connect() as conn:
+            before = conn.scalar(sa.select(sa.func.count()).select_from(s.invoices))
+        site.server.launch()
+        _click(desk, "retry")
+        _wait(desk, lambda d: d.find_element("id", "receipt").is_displayed())
+        number = _wait(desk, lambda d: d.find_element("id", "done").get_attribute("textContent"))
+        number = number.split(" ")[0]
+        assert not desk.find_element("id", "retry").is_displayed()
+        with site.store.engine.connect() as conn:
+            after = conn.scalar(sa.select(sa.func.count()).select_from(s.invoices))
+            mine = conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(s.invoices)
+                .where(s.invoices.c.number == number)
+            )
+        assert (before, after, mine) == (after - 1, before + 1, 1)
+        r = site.call(site.till, "GET", f"/v1/documents/{number}.pdf?format=receipt")
+        assert r.status_code == 200 and r.content.startswith(b"%PDF")
+        (site.shots / "8-receipt.pdf").write_bytes(r.content)
+    finally:
+        close(desk)
