@@ -146,7 +146,7 @@ TEXT: dict[str, dict[str, str]] = {
         "new_sale": "नई बिक्री",
         "discount": "लॉयल्टी छूट (GST से पहले)",
         "taxable": "कर योग्य मूल्य",
-        "gst_rate": "GST rate",
+        "gst_rate": "GST दर",
         "total": "कुल",
         "unreachable": "सर्वर से संपर्क नहीं हो पा रहा। कुछ भी सहेजा नहीं गया; फिर कोशिश करें।",
         "unconfirmed": (
