@@ -346,4 +346,23 @@ counters = sa.Table(
     sa.Column("value", sa.Integer, nullable=False),
 )
 
-V6_TABLES = (consents, member_sessions, messages, erasures, counters)
+# redemptions above the program's approval threshold, held for the owner's yes or no
+approvals = sa.Table(
+    "lgst_approvals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("seller_gstin", sa.String(15), nullable=False),
+    sa.Column("store_code", sa.String(32), nullable=False),
+    sa.Column("terminal", sa.String(32)),
+    sa.Column("number", sa.String(32), nullable=False),  # the invoice it is for
+    sa.Column("account_id", sa.Integer, nullable=False),
+    sa.Column("points", sa.BigInteger, nullable=False),
+    sa.Column("total", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),  # pending | approved | rejected
+    sa.Column("approver", sa.String(64)),
+    sa.Column("requested_at", sa.String(32), nullable=False),
+    sa.Column("decided_at", sa.String(32)),
+    sa.UniqueConstraint("seller_gstin", "number", name="uq_lgst_approvals_seller_number"),
+)
+
+V6_TABLES = (consents, member_sessions, messages, erasures, counters, approvals)

@@ -9,7 +9,14 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from loyalty_gst.web import dashboard_api, desk_api, member_api, pages, webhook_api
+from loyalty_gst.web import (
+    approvals_api,
+    dashboard_api,
+    desk_api,
+    member_api,
+    pages,
+    webhook_api,
+)
 from loyalty_gst.web.security import SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -30,6 +37,7 @@ def install(app: FastAPI) -> None:
         desk_api.router,
         dashboard_api.router,
         webhook_api.router,
+        approvals_api.router,
     ):
         app.include_router(router)
     app.add_middleware(SecurityHeaders)

@@ -73,6 +73,10 @@ TEXT: dict[str, dict[str, str]] = {
             "Retry sends it again under the same key (it is never posted twice)."
         ),
         "retry": "Retry",
+        "ask_owner": "Ask the owner to approve",
+        "waiting_owner": "Waiting for the owner's approval…",
+        "owner_approved": "Approved: take a new OTP or app code and quote again.",
+        "owner_rejected": "The owner rejected this redemption.",
         "live": "Live commits",
         "today": "Today",
         "store": "Store",
@@ -154,6 +158,10 @@ TEXT: dict[str, dict[str, str]] = {
             "फिर से भेजें उसी कुंजी से भेजता है (दो बार कभी दर्ज नहीं होती)।"
         ),
         "retry": "फिर से भेजें",
+        "ask_owner": "मालिक से मंज़ूरी माँगें",
+        "waiting_owner": "मालिक की मंज़ूरी की प्रतीक्षा…",
+        "owner_approved": "मंज़ूर: नया OTP या ऐप कोड लेकर फिर कोटेशन करें।",
+        "owner_rejected": "मालिक ने यह रिडेम्पशन अस्वीकार किया।",
         "live": "लाइव बिक्री",
         "today": "आज",
         "store": "स्टोर",

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from loyalty_gst import gst, service
 from loyalty_gst import program as pg
+from loyalty_gst.api import approvals
 from loyalty_gst.api.deps import CommittedSale, QuotedSale, Seller, Svc
 from loyalty_gst.api.responses import as_json
 from loyalty_gst.api.schemas import QuoteResponse, ReturnRequest
@@ -19,7 +20,8 @@ router = APIRouter(prefix="/v1", tags=["sales"])
 
 @router.post("/quote", response_model=QuoteResponse)
 def quote(p: QuotedSale, svc: Svc) -> QuoteResponse:
-    q = service.quote(svc.store, p.sale, p.req.points, program=svc.book)
+    approver = approvals.approver_for(svc.store, p.caller, p.sale, p.req.points)
+    q = service.quote(svc.store, p.sale, p.req.points, program=svc.book, approver=approver)
     return QuoteResponse(
         invoice=q.invoice, account_id=q.account_id, hold_key=q.hold_key, hold_until=q.hold_until
     )

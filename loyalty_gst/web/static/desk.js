@@ -6,9 +6,11 @@
 const $ = (id) => document.getElementById(id);
 const cart = [];
 let sale = null, hold = null, points = 0, key = null, challenge = null, pending = null;
+let held = null; // a draft waiting for (or given) the owner's approval: quoted again as is
 
 function resetSale() {
-  cart.length = 0; sale = hold = pending = challenge = null; points = 0; key = null;
+  cart.length = 0; sale = hold = pending = challenge = held = null; points = 0; key = null;
+  $("askowner").hidden = true;
   $("cart").tBodies[0].textContent = "";
   $("quoted").hidden = true; $("commit").disabled = true; $("retry").hidden = true;
   $("receipt").hidden = true; $("done").hidden = true;
@@ -57,7 +59,10 @@ function drawCart() {
   });
 }
 
-function stale() { sale = hold = null; $("commit").disabled = true; $("quoted").hidden = true; }
+function stale() {
+  sale = hold = held = null; $("commit").disabled = true; $("quoted").hidden = true;
+  $("askowner").hidden = true;
+}
 
 $("additem").addEventListener("submit", async (ev) => {
   ev.preventDefault();
@@ -92,10 +97,19 @@ $("quote").addEventListener("click", async () => {
   points = parseInt($("points").value || "0", 10) || 0;
   const mobile = $("mobile").value.trim() || null;
   try {
-    sale = await api("POST", "/v1/desk/draft", {
+    sale = held || await api("POST", "/v1/desk/draft", {
       lines: cart.map((it) => ({ code: it.code, qty: it.qty })), mobile,
     });
-    const q = await api("POST", "/v1/quote", { sale, points, presence: points ? proof() : null });
+    let q;
+    try {
+      q = await api("POST", "/v1/quote", { sale, points, presence: points ? proof() : null });
+    } catch (e) {
+      if (e.problem && e.problem.code === "approval_required") {
+        held = sale;
+        $("askowner").hidden = false;
+      }
+      throw e;
+    }
     hold = q.hold_key;
     key = sale.store + ":" + sale.number + ":" + crypto.randomUUID();
     showQuote(q.invoice);
@@ -150,6 +164,22 @@ async function commit() {
     }
   }
 }
+
+$("askowner").addEventListener("click", async () => {
+  try {
+    const a = await api("POST", "/v1/approvals", {
+      invoice_number: held.number, mobile: $("mobile").value, points,
+    });
+    $("askowner").hidden = true;
+    banner(WORDS.waiting_owner, true);
+    for (;;) {
+      const now = await api("GET", "/v1/approvals/" + a.id);
+      if (now.status === "approved") { banner(WORDS.owner_approved, true); return; }
+      if (now.status === "rejected") { held = null; banner(WORDS.owner_rejected); return; }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } catch (e) { fail(e); }
+});
 
 $("commit").addEventListener("click", commit);
 $("retry").addEventListener("click", commit);
