@@ -5,7 +5,7 @@ Each writer thread commits its share of a generated day of sales through
 row lock). Opening balances are migrated first so redemptions succeed. Prints sales/s
 and p50/p99 commit latency per database; uses throw-away databases.
 
-    .venv/bin/python benchmarks/ledger_commit.py --sales 1200 --writers 4 --db sqlite,postgresql
+    .venv/bin/python benchmarks/ledger_commit.py --sales 1200 --writers 10,50 --db sqlite,postgresql
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ import datetime as dt
 import statistics
 import threading
 import time
+from typing import Any
+
+import sqlalchemy as sa
 
 from loyalty_gst import fixtures, service
 from loyalty_gst import program as pg
@@ -46,6 +49,7 @@ def run(kind: str, count: int, writers: int) -> None:
         latencies: list[float] = []
         refused = [0]
         lock = threading.Lock()
+        counts = _count_statements(store.engine)
 
         def writer(part: list) -> None:  # type: ignore[type-arg]
             mine = []
@@ -71,6 +75,8 @@ def run(kind: str, count: int, writers: int) -> None:
         for t in threads:
             t.join()
         wall = time.perf_counter() - start
+        for target, name, fn in counts["hooks"]:
+            sa.event.remove(target, name, fn)
         q = statistics.quantiles(latencies, n=100)
         problems = service.verify(store)
         print(
@@ -78,19 +84,53 @@ def run(kind: str, count: int, writers: int) -> None:
             f"p50 {q[49] * 1000:6.1f} ms  p99 {q[98] * 1000:6.1f} ms  "
             f"(refused {refused[0]}, verify {'ok' if not problems else len(problems)})"
         )
+        n = len(sales)
+        print(
+            f"{'':<10} per commit: {counts['statements'] / n:.1f} SQL statements, "
+            f"≈ {counts['trips'] / n:.1f} round-trips (statements + BEGIN + COMMIT)"
+        )
     finally:
         store.dispose()
         drop_database(url)
 
 
+def _count_statements(engine: sa.Engine) -> dict[str, Any]:
+    """Count what goes to the server: each statement is one round-trip (a pipelined batch
+    counts as its own statements, so this is an upper bound), plus BEGIN and COMMIT per
+    transaction (psycopg and PyMySQL send both; SQLite's are local calls)."""
+    counts: dict[str, Any] = {"statements": 0, "trips": 0, "lock": threading.Lock()}
+
+    def hook(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        with counts["lock"]:
+            counts["statements"] += 1
+            counts["trips"] += 1
+
+    def begin(conn: Any) -> None:
+        with counts["lock"]:
+            counts["trips"] += 2
+
+    def checkout(*args: Any) -> None:
+        if getattr(engine.pool, "_pre_ping", False):  # a "ping" (SELECT 1) per checkout
+            with counts["lock"]:
+                counts["trips"] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", hook)
+    sa.event.listen(engine, "begin", begin)
+    sa.event.listen(engine.pool, "checkout", checkout)
+    counts["hooks"] = [(engine, "before_cursor_execute", hook), (engine, "begin", begin),
+                       (engine.pool, "checkout", checkout)]  # fmt: skip
+    return counts
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sales", type=int, default=1200)
-    ap.add_argument("--writers", type=int, default=4)
+    ap.add_argument("--writers", default="4", help="one or more counts: 10,50")
     ap.add_argument("--db", default="sqlite,postgresql")
     args = ap.parse_args()
     for kind in args.db.split(","):
-        run(kind.strip(), args.sales, args.writers)
+        for writers in args.writers.split(","):
+            run(kind.strip(), args.sales, int(writers))
 
 
 if __name__ == "__main__":

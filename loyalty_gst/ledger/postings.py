@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from loyalty_gst.clock import stamp
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.ledger.chain import Entry, entry_hash
 from loyalty_gst.ledger.lots import Lot, Take, available, take_fifo, usable
@@ -51,12 +52,6 @@ class Plan:
         return AccountState(
             state.id, state.balance + self.entry.points, self.entry.seq, self.entry.hash
         )
-
-
-def stamp(at: dt.datetime) -> str:
-    """UTC time as fixed-width ISO text (sorts as text; the same on every database)."""
-    utc = at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _takes_body(takes: Iterable[Take]) -> list[list[int]]:

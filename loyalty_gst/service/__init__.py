@@ -25,7 +25,8 @@ from loyalty_gst.service.common import (
     Returned,
     Voided,
 )
-from loyalty_gst.service.sales import commit, quote, release, return_, void
+from loyalty_gst.service.returns import return_, void
+from loyalty_gst.service.sales import commit, quote, release
 
 verify = verify_accounts
 

@@ -1,4 +1,5 @@
-"""What every use case shares: result models, the clock, the program, retries, velocity."""
+"""What every use case shares: result models, the program, the idempotent transaction
+(`keyed`), retries, velocity. The clock lives in `loyalty_gst.clock`."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from typing import TypeVar
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
+from loyalty_gst import clock
 from loyalty_gst import program as pg
+from loyalty_gst.clock import IST as IST  # re-exported: channels import it from here
+from loyalty_gst.clock import stamp
 from loyalty_gst.errors import KeyConflict
-from loyalty_gst.ledger.postings import stamp
+from loyalty_gst.ledger import AccountState, available, postings
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.store import Store
 from loyalty_gst.store import entries as ent
 
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 T = TypeVar("T")
+R = TypeVar("R", bound=BaseModel)
 
 
 class _Frozen(BaseModel):
@@ -90,8 +94,7 @@ class Expired(_Frozen):
     points: int
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or dt.datetime.now(dt.UTC)
+_now = clock.now
 
 
 def _book(program: pg.ProgramBook | None) -> pg.ProgramBook:
@@ -113,6 +116,34 @@ def _retry(store: Store, work: Callable[[sa.Connection], T], replay: Callable[[]
     raise AssertionError("unreachable")
 
 
+def keyed(
+    store: Store,
+    key: str,
+    kind: str,
+    at: dt.datetime,
+    *,
+    find: Callable[[sa.Connection], T | None],
+    run: Callable[[sa.Connection], R],
+    replay: Callable[[], T | None],
+    answer: Callable[[sa.Connection, R], T] | None = None,
+) -> T:
+    """The idempotent transaction, in named steps: `find` the first answer under `key`
+    (a replay: return it); else `run` the use case, store its result under the key (kind
+    `kind`), and give the caller `answer(conn, result)` (default: the result itself) —
+    all in one transaction. A lost race on the key (a unique violation when storing it)
+    rolls back and `replay`s the winner's answer, else retries (`_retry`)."""
+
+    def work(conn: sa.Connection) -> T:
+        prior = find(conn)
+        if prior is not None:
+            return prior
+        result = run(conn)
+        ent.put_request(conn, key, kind, result.model_dump_json(), stamp(at))
+        return answer(conn, result) if answer is not None else result  # type: ignore[return-value]
+
+    return _retry(store, work, replay)
+
+
 _KINDS = {"Committed": "commit", "Returned": "return", "Voided": "void"}
 
 
@@ -122,8 +153,15 @@ def _first(
     """The first result stored under `key`, marked replayed; a key already used by
     another kind of request is a conflict, never a silent success."""
     found = ent.get_request_kind(conn, key)
-    if found is None:
-        return None
+    return None if found is None else _answer(key, found, model)
+
+
+def _answer(
+    key: str,
+    found: tuple[str, str],
+    model: type[Committed] | type[Returned] | type[Voided],
+) -> T:
+    """The stored (kind, result) of `key` as the replay of a `model` request."""
     kind, text = found
     if kind != _KINDS[model.__name__]:
         raise KeyConflict(f"the key {key!r} was already used by a {kind} request")
@@ -150,11 +188,13 @@ def _velocity(
     now: dt.datetime,
     approver: str | None,
     but: str | None = None,
-) -> None:
-    day_start = now.astimezone(IST).replace(hour=0, minute=0, second=0, microsecond=0)
-    today, _ = ent.redeemed_since(conn, account_id, stamp(day_start))
-    _, last_hour = ent.redeemed_since(conn, account_id, stamp(now - dt.timedelta(hours=1)))
-    held = ent.open_holds(conn, account_id, stamp(now), but=but)
+) -> int:
+    """Check the program's velocity limits (one query); returns the points on open holds
+    (except `but`), which the redemption needs next."""
+    today, last_hour, held = ent.redemptions(
+        conn, account_id, day_start=stamp(clock.ist_midnight(now)),
+        hour_ago=stamp(now - dt.timedelta(hours=1)), now=stamp(now), but=but,
+    )  # fmt: skip
     pg.check_velocity(
         prog,
         points=points,
@@ -162,3 +202,28 @@ def _velocity(
         redemptions_last_hour=last_hour,
         approver=approver,
     )
+    return held
+
+
+def recover_overdraft(
+    conn: sa.Connection,
+    state: AccountState,
+    *,
+    on: dt.date,
+    at: dt.datetime,
+    key: str,
+    head: bool = True,
+) -> AccountState:
+    """Pay offline overdraft back from the account's usable points (new earnings first
+    in effect: an overdrawn account has no other usable points)."""
+    lots = ent.lots_of(conn, state.id)
+    # balance = Σ lots − overdraft (the ledger's invariant; `verify` checks it from the
+    # entries): the cheap way to know what is owed on the hot path
+    owed = sum(lt.remaining for lt in lots) - state.balance
+    if owed <= 0:
+        return state
+    pay = min(owed, available(lots, on, ent.open_holds(conn, state.id, stamp(at))))
+    if pay <= 0:
+        return state
+    plan = postings.recover(state, lots, key=key, points=pay, on=on, at=at)
+    return ent.apply(conn, plan, state, head=head)

@@ -21,10 +21,10 @@ from loyalty_gst import gst
 from loyalty_gst import program as pg
 from loyalty_gst.errors import Forbidden, InvoiceMismatch, LedgerError, LoyaltyGstError
 from loyalty_gst.ids.mobile import mask
-from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.models import ReturnLine, Sale
-from loyalty_gst.service.common import Committed, Returned, Voided, _book, _now, _retry
-from loyalty_gst.service.sales import _commit, return_, void
+from loyalty_gst.service.common import Committed, Returned, Voided, _book, _now, keyed
+from loyalty_gst.service.returns import return_, void
+from loyalty_gst.service.sales import _commit
 from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
 from loyalty_gst.store import entries as ent
@@ -161,25 +161,27 @@ def _sale(
         )
     flags: list[str] = []
 
-    def work(conn: sa.Connection) -> EventResult:
-        again = _prior_in(conn, key)
-        if again is not None:
-            return again
+    def run(conn: sa.Connection) -> Committed:
+        flags.clear()  # a retried transaction starts again
         offline: dict[str, object] = {"terminal": terminal, "event": key}
         if invoice.loyalty.points_redeemed and invoice.customer:
             today = _offline_redeemed(conn, invoice.customer, invoice.date)
             if today + invoice.loyalty.points_redeemed > prog.offline_cap_per_day:
                 offline["over_cap"] = True
                 flags.append("over_cap")
-        done = _commit(conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline)
-        ent.put_request(conn, key, "commit", done.model_dump_json(), stamp(at))
+        return _commit(conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline)
+
+    def answer(conn: sa.Connection, done: Committed) -> EventResult:
         owed = _owed(conn, done.account_id)
         redeem = ent.find_entry(conn, f"redeem:{gstin}:{invoice.number}")
         if redeem is not None and redeem.body.get("overdraft"):
             flags.append("overdraft")
         return _of_committed(key, done, "applied", overdraft=owed, flags=tuple(flags))
 
-    return _retry(store, work, lambda: _prior(store, key))
+    return keyed(
+        store, key, "commit", at, run=run, answer=answer,
+        find=lambda conn: _prior_in(conn, key), replay=lambda: _prior(store, key),
+    )  # fmt: skip
 
 
 def _prior_in(conn: sa.Connection, key: str) -> EventResult | None:
@@ -246,15 +248,10 @@ def _abandon(
             event_id=key, status="voided", account_id=v.account_id, balance=v.balance
         )
     result = EventResult(event_id=key, status="abandoned")
-
-    def work(conn: sa.Connection) -> EventResult:
-        again = _prior_in(conn, key)
-        if again is not None:
-            return again
-        ent.put_request(conn, key, "abandon", result.model_dump_json(), stamp(at))
-        return result
-
-    return _retry(store, work, lambda: _prior(store, key))
+    return keyed(
+        store, key, "abandon", at, run=lambda conn: result,
+        find=lambda conn: _prior_in(conn, key), replay=lambda: _prior(store, key),
+    )  # fmt: skip
 
 
 def _committed(store: Store, key: str) -> bool:
@@ -266,15 +263,10 @@ def _committed(store: Store, key: str) -> bool:
 def _reject(store: Store, key: str, exc: LoyaltyGstError, at: dt.datetime) -> EventResult:
     """A rejected event stays rejected: its result is stored under its key."""
     result = EventResult(event_id=key, status="rejected", code=exc.code, detail=str(exc)[:500])
-
-    def work(conn: sa.Connection) -> EventResult:
-        again = _prior_in(conn, key)
-        if again is not None:
-            return again
-        ent.put_request(conn, key, "reject", result.model_dump_json(), stamp(at))
-        return result
-
-    return _retry(store, work, lambda: _prior(store, key))
+    return keyed(
+        store, key, "reject", at, run=lambda conn: result,
+        find=lambda conn: _prior_in(conn, key), replay=lambda: _prior(store, key),
+    )  # fmt: skip
 
 
 # --- the offline overdraft report ---

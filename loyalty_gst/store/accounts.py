@@ -40,6 +40,20 @@ def _row(row: sa.Row[object] | None) -> Account | None:
     return Account(**row._mapping) if row is not None else None  # type: ignore[arg-type]
 
 
+# Statements built once, with bind parameters: SQLAlchemy then reuses their compiled
+# form and cache key on every call instead of building and keying a new statement.
+_t = s.accounts
+_FIND = {
+    key: sa.select(*_COLS).where(_t.c[key] == sa.bindparam("v"))
+    for key in ("id", "mobile", "email", "card_no")
+}
+_LOCK = sa.select(*_COLS).where(_t.c.id == sa.bindparam("v")).with_for_update()
+_LOCK_BY_MOBILE = sa.select(*_COLS).where(_t.c.mobile == sa.bindparam("v")).with_for_update()
+_INSERT = _t.insert()
+_UPDATE = _t.update().where(_t.c.id == sa.bindparam("b_id"))
+_ALL_IDS = sa.select(_t.c.id).order_by(_t.c.id)
+
+
 def find(
     conn: sa.Connection,
     *,
@@ -49,29 +63,26 @@ def find(
     card_no: str | None = None,
 ) -> Account | None:
     """The account holding that key (not following merges)."""
-    t = s.accounts
-    q = sa.select(*_COLS)
-    if id is not None:
-        q = q.where(t.c.id == id)
-    elif mobile is not None:
-        q = q.where(t.c.mobile == mobile)
-    elif email is not None:
-        q = q.where(t.c.email == email)
-    elif card_no is not None:
-        q = q.where(t.c.card_no == card_no)
-    else:
-        return None
-    return _row(conn.execute(q).first())
+    for key, value in (("id", id), ("mobile", mobile), ("email", email), ("card_no", card_no)):
+        if value is not None:
+            return _row(conn.execute(_FIND[key], {"v": value}).first())
+    return None
 
 
 def lock(conn: sa.Connection, account_id: int) -> Account:
     """The account row, locked until the transaction ends (FOR UPDATE; SQLite: the
     IMMEDIATE transaction already holds the database's write lock)."""
-    q = sa.select(*_COLS).where(s.accounts.c.id == account_id).with_for_update()
-    acct = _row(conn.execute(q).first())
+    acct = _row(conn.execute(_LOCK, {"v": account_id}).first())
     if acct is None:
         raise LookupError(account_id)
     return acct
+
+
+def lock_by_mobile(conn: sa.Connection, mobile: str) -> Account | None:
+    """The account of a (normalised) mobile number, found and locked in one statement;
+    None when there is none. A merged account comes back as it is (the caller follows
+    `merged_into`)."""
+    return _row(conn.execute(_LOCK_BY_MOBILE, {"v": mobile}).first())
 
 
 def create(
@@ -87,28 +98,29 @@ def create(
     referred_by: int | None = None,
 ) -> int:
     result = conn.execute(
-        s.accounts.insert().values(
-            mobile=mobile,
-            email=email,
-            card_no=card_no,
-            name=name,
-            birthday=birthday,
-            referred_by=referred_by,
-            status="active",
-            balance=0,
-            tier=tier,
-            purchases=0,
-            seq=0,
-            head=GENESIS,
-            created_at=at,
-        )
+        _INSERT,
+        {
+            "mobile": mobile,
+            "email": email,
+            "card_no": card_no,
+            "name": name,
+            "birthday": birthday,
+            "referred_by": referred_by,
+            "status": "active",
+            "balance": 0,
+            "tier": tier,
+            "purchases": 0,
+            "seq": 0,
+            "head": GENESIS,
+            "created_at": at,
+        },
     )
     return int(result.inserted_primary_key[0])
 
 
 def update(conn: sa.Connection, account_id: int, **values: object) -> None:
-    conn.execute(s.accounts.update().where(s.accounts.c.id == account_id).values(**values))
+    conn.execute(_UPDATE, {"b_id": account_id, **values})
 
 
 def all_ids(conn: sa.Connection) -> list[int]:
-    return list(conn.scalars(sa.select(s.accounts.c.id).order_by(s.accounts.c.id)))
+    return list(conn.scalars(_ALL_IDS))

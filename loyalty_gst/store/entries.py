@@ -17,70 +17,89 @@ from loyalty_gst.ledger import AccountState, Entry, Lot, Plan, canonical
 from loyalty_gst.money import ZERO
 from loyalty_gst.store import schema as s
 
+# Statements built once, with bind parameters: SQLAlchemy then reuses their compiled
+# form and cache key on every call instead of building and keying a new statement.
+_e, _lt, _h, _sp, _rq = s.entries, s.lots, s.holds, s.spend, s.requests
+_ENTRY_INSERT = _e.insert()
+_LOT_TAKE = _lt.update().where(_lt.c.id == sa.bindparam("lid"))
+_LOT_TAKE = _LOT_TAKE.values(remaining=_lt.c.remaining - sa.bindparam("n"))
+_LOT_GIVE = _lt.update().where(_lt.c.id == sa.bindparam("lid"))
+_LOT_GIVE = _LOT_GIVE.values(remaining=_lt.c.remaining + sa.bindparam("n"))
+_LOT_INSERT = _lt.insert()
+_HEAD = s.accounts.update().where(s.accounts.c.id == sa.bindparam("b_id"))
+_LOTS = (
+    sa.select(_lt.c.id, _lt.c.remaining, _lt.c.expires_on, _lt.c.earned_on)
+    .where(_lt.c.account_id == sa.bindparam("a"))
+    .order_by(_lt.c.id)
+)
+_LIVE_LOTS = (
+    sa.select(_lt.c.id, _lt.c.remaining, _lt.c.expires_on, _lt.c.earned_on)
+    .where(_lt.c.account_id == sa.bindparam("a"), _lt.c.remaining > 0)
+    .order_by(_lt.c.id)
+)
 
-def apply(conn: sa.Connection, plan: Plan, state: AccountState) -> AccountState:
-    """Append the plan's entry, change its lots, move the account's head and balance."""
+
+def apply(
+    conn: sa.Connection, plan: Plan, state: AccountState, *, head: bool = True
+) -> AccountState:
+    """Append the plan's entry, change its lots, move the account's head and balance.
+    `head=False` leaves the account row to the caller, who writes the final state once
+    (`write_head`) after all of a transaction's plans."""
     e = plan.entry
     if e.seq != state.seq + 1 or e.prev_hash != state.head:
         raise RuntimeError("plan was built on a stale account state")
     conn.execute(
-        s.entries.insert().values(
-            account_id=e.account_id,
-            seq=e.seq,
-            kind=e.kind,
-            key=e.key,
-            points=e.points,
-            at=e.at,
-            body=canonical(e.body),
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
+        _ENTRY_INSERT,
+        {
+            "account_id": e.account_id,
+            "seq": e.seq,
+            "kind": e.kind,
+            "key": e.key,
+            "points": e.points,
+            "at": e.at,
+            "body": canonical(e.body),
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        },
     )
-    lt = s.lots
     if plan.takes:
-        conn.execute(
-            lt.update()
-            .where(lt.c.id == sa.bindparam("lid"))
-            .values(remaining=lt.c.remaining - sa.bindparam("n")),
-            [{"lid": t.lot_id, "n": t.points} for t in plan.takes],
-        )
+        conn.execute(_LOT_TAKE, [{"lid": t.lot_id, "n": t.points} for t in plan.takes])
     if plan.gives:
+        conn.execute(_LOT_GIVE, [{"lid": t.lot_id, "n": t.points} for t in plan.gives])
+    if plan.new_lots:
         conn.execute(
-            lt.update()
-            .where(lt.c.id == sa.bindparam("lid"))
-            .values(remaining=lt.c.remaining + sa.bindparam("n")),
-            [{"lid": t.lot_id, "n": t.points} for t in plan.gives],
-        )
-    for new in plan.new_lots:
-        conn.execute(
-            lt.insert().values(
-                account_id=e.account_id,
-                points=new.points,
-                remaining=new.points,
-                expires_on=new.expires_on,
-                earned_on=new.earned_on,
-                entry_key=e.key,
-            )
+            _LOT_INSERT,
+            [
+                {
+                    "account_id": e.account_id,
+                    "points": new.points,
+                    "remaining": new.points,
+                    "expires_on": new.expires_on,
+                    "earned_on": new.earned_on,
+                    "entry_key": e.key,
+                    "carried_from": None,
+                }
+                for new in plan.new_lots
+            ],
         )
     after = plan.after(state)
-    conn.execute(
-        s.accounts.update()
-        .where(s.accounts.c.id == state.id)
-        .values(balance=after.balance, seq=after.seq, head=after.head)
-    )
+    if head:
+        write_head(conn, after)
     return after
 
 
+def write_head(conn: sa.Connection, state: AccountState, **values: object) -> None:
+    """The account row's balance and chain head (and any further columns) in one UPDATE."""
+    conn.execute(
+        _HEAD,
+        {"b_id": state.id, "balance": state.balance, "seq": state.seq, "head": state.head,
+         **values},
+    )  # fmt: skip
+
+
 def lots_of(conn: sa.Connection, account_id: int, *, with_empty: bool = False) -> list[Lot]:
-    lt = s.lots
-    q = sa.select(lt.c.id, lt.c.remaining, lt.c.expires_on, lt.c.earned_on).where(
-        lt.c.account_id == account_id
-    )
-    if not with_empty:
-        q = q.where(lt.c.remaining > 0)
-    return [
-        Lot(r.id, r.remaining, r.expires_on, r.earned_on) for r in conn.execute(q.order_by(lt.c.id))
-    ]
+    rows = conn.execute(_LOTS if with_empty else _LIVE_LOTS, {"a": account_id})
+    return [Lot(r.id, r.remaining, r.expires_on, r.earned_on) for r in rows]
 
 
 def lots_by_id(conn: sa.Connection, ids: Sequence[int]) -> dict[int, tuple[int, Lot]]:
@@ -132,8 +151,11 @@ _ECOLS = [
 ]
 
 
+_FIND_ENTRY = sa.select(*_ECOLS).where(_e.c.key == sa.bindparam("k"))
+
+
 def find_entry(conn: sa.Connection, key: str) -> Entry | None:
-    row = conn.execute(sa.select(*_ECOLS).where(s.entries.c.key == key)).first()
+    row = conn.execute(_FIND_ENTRY, {"k": key}).first()
     return _entry(row) if row else None
 
 
@@ -148,13 +170,47 @@ def entries_of(
 
 def redeemed_since(conn: sa.Connection, account_id: int, since: str) -> tuple[int, int]:
     """(points redeemed, number of redemptions) by the account since the UTC stamp."""
-    e = s.entries
-    row = conn.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(-e.c.points), 0), sa.func.count()).where(
-            e.c.account_id == account_id, e.c.kind == "redeem", e.c.at >= since
-        )
-    ).one()
+    row = conn.execute(_REDEEMED_SINCE, {"a": account_id, "since": since}).one()
     return int(row[0]), int(row[1])
+
+
+_REDEEMED_SINCE = sa.select(sa.func.coalesce(sa.func.sum(-_e.c.points), 0), sa.func.count()).where(
+    _e.c.account_id == sa.bindparam("a"), _e.c.kind == "redeem", _e.c.at >= sa.bindparam("since")
+)
+
+
+def redemptions(
+    conn: sa.Connection,
+    account_id: int,
+    *,
+    day_start: str,
+    hour_ago: str,
+    now: str,
+    but: str | None,
+) -> tuple[int, int, int]:
+    """(points redeemed since `day_start`, redemptions since `hour_ago`, points on open
+    holds except `but`) — what the velocity limits need, in one statement."""
+    row = conn.execute(
+        _VELOCITY,
+        {"a": account_id, "day": day_start, "hour": hour_ago, "now": now, "but": but or ""},
+    ).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+_VELOCITY = sa.select(
+    sa.select(sa.func.coalesce(sa.func.sum(-_e.c.points), 0))
+    .where(_e.c.account_id == sa.bindparam("a"), _e.c.kind == "redeem",
+           _e.c.at >= sa.bindparam("day"))
+    .scalar_subquery(),
+    sa.select(sa.func.count())
+    .where(_e.c.account_id == sa.bindparam("a"), _e.c.kind == "redeem",
+           _e.c.at >= sa.bindparam("hour"))
+    .scalar_subquery(),
+    sa.select(sa.func.coalesce(sa.func.sum(_h.c.points), 0))
+    .where(_h.c.account_id == sa.bindparam("a"), _h.c.status == "open",
+           _h.c.until > sa.bindparam("now"), _h.c.key != sa.bindparam("but"))
+    .scalar_subquery(),
+)  # fmt: skip
 
 
 # --- holds ---
@@ -162,17 +218,22 @@ def redeemed_since(conn: sa.Connection, account_id: int, since: str) -> tuple[in
 
 def open_holds(conn: sa.Connection, account_id: int, now: str, *, but: str | None = None) -> int:
     """Points reserved by the account's unexpired open holds (except hold `but`)."""
-    h = s.holds
-    q = sa.select(sa.func.coalesce(sa.func.sum(h.c.points), 0)).where(
-        h.c.account_id == account_id, h.c.status == "open", h.c.until > now
-    )
-    if but:
-        q = q.where(h.c.key != but)
-    return int(conn.scalar(q) or 0)
+    # no hold key is empty, so "" stands for "no exception"
+    return int(conn.scalar(_OPEN_HOLDS, {"a": account_id, "now": now, "but": but or ""}) or 0)
+
+
+_OPEN_HOLDS = sa.select(sa.func.coalesce(sa.func.sum(_h.c.points), 0)).where(
+    _h.c.account_id == sa.bindparam("a"),
+    _h.c.status == "open",
+    _h.c.until > sa.bindparam("now"),
+    _h.c.key != sa.bindparam("but"),
+)
+_GET_HOLD = sa.select(_h).where(_h.c.key == sa.bindparam("k"))
+_SET_HOLD = _h.update().where(_h.c.key == sa.bindparam("k"))
 
 
 def get_hold(conn: sa.Connection, key: str) -> sa.Row[object] | None:
-    return conn.execute(sa.select(s.holds).where(s.holds.c.key == key)).first()
+    return conn.execute(_GET_HOLD, {"k": key}).first()
 
 
 def holds_like(conn: sa.Connection, prefix: str) -> list[sa.Row[object]]:
@@ -189,27 +250,36 @@ def add_hold(conn: sa.Connection, *, account_id: int, key: str, points: int, unt
 
 
 def set_hold(conn: sa.Connection, key: str, status: str) -> None:
-    conn.execute(s.holds.update().where(s.holds.c.key == key).values(status=status))
+    conn.execute(_SET_HOLD, {"k": key, "status": status})
 
 
 # --- spend (for tiers) ---
 
 
+_SPEND_INSERT = _sp.insert()
+# the rolling window's total as one aggregate; paise are whole numbers, so SUM is exact
+# on every database and Paise turns it back into rupees
+_SPEND_SUM = sa.select(
+    sa.type_coerce(sa.func.coalesce(sa.func.sum(_sp.c.amount), 0), s.Paise)
+).where(
+    _sp.c.account_id == sa.bindparam("a"),
+    _sp.c.day > sa.bindparam("after"),
+    _sp.c.day <= sa.bindparam("upto"),
+)
+
+
 def add_spend(
     conn: sa.Connection, account_id: int, day: dt.date, amount: Decimal, ref: str
 ) -> None:
-    conn.execute(s.spend.insert().values(account_id=account_id, day=day, amount=amount, ref=ref))
+    conn.execute(
+        _SPEND_INSERT, {"account_id": account_id, "day": day, "amount": amount, "ref": ref}
+    )
 
 
 def spend_between(conn: sa.Connection, account_id: int, after: dt.date, upto: dt.date) -> Decimal:
     """Σ spend with after < day ≤ upto (rolling window)."""
-    sp = s.spend
-    rows = conn.scalars(
-        sa.select(sp.c.amount).where(
-            sp.c.account_id == account_id, sp.c.day > after, sp.c.day <= upto
-        )
-    )
-    return sum(rows, ZERO)
+    total = conn.scalar(_SPEND_SUM, {"a": account_id, "after": after, "upto": upto})
+    return total if total is not None else ZERO
 
 
 def copy_spend(conn: sa.Connection, source: int, target: int) -> None:
@@ -227,15 +297,18 @@ def copy_spend(conn: sa.Connection, source: int, target: int) -> None:
 # --- keyed requests (replays return the first result) ---
 
 
+_GET_REQUEST = sa.select(_rq.c.kind, _rq.c.result).where(_rq.c.key == sa.bindparam("k"))
+_PUT_REQUEST = _rq.insert()
+
+
 def get_request(conn: sa.Connection, key: str) -> str | None:
-    return conn.scalar(sa.select(s.requests.c.result).where(s.requests.c.key == key))
+    found = get_request_kind(conn, key)
+    return found[1] if found is not None else None
 
 
 def get_request_kind(conn: sa.Connection, key: str) -> tuple[str, str] | None:
     """(kind, result) of a keyed request, or None."""
-    row = conn.execute(
-        sa.select(s.requests.c.kind, s.requests.c.result).where(s.requests.c.key == key)
-    ).first()
+    row = conn.execute(_GET_REQUEST, {"k": key}).first()
     return (row.kind, row.result) if row is not None else None
 
 
@@ -247,4 +320,4 @@ def overdraft(conn: sa.Connection, account_id: int) -> int:
 
 
 def put_request(conn: sa.Connection, key: str, kind: str, result: str, at: str) -> None:
-    conn.execute(s.requests.insert().values(key=key, kind=kind, result=result, at=at))
+    conn.execute(_PUT_REQUEST, {"key": key, "kind": kind, "result": result, "at": at})

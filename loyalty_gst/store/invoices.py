@@ -17,19 +17,29 @@ class StoredInvoice:
     account_id: int | None
 
 
+_t = s.invoices
+_INSERT = _t.insert()  # built once: SQLAlchemy reuses its compiled form
+_GET = sa.select(_t.c.body, _t.c.account_id).where(
+    _t.c.seller_gstin == sa.bindparam("g"), _t.c.number == sa.bindparam("n")
+)
+_EXISTS = sa.select(_t.c.id).where(
+    _t.c.seller_gstin == sa.bindparam("g"), _t.c.number == sa.bindparam("n")
+)
+
+
 def add(conn: sa.Connection, inv: TaxedInvoice, account_id: int | None) -> None:
     from loyalty_gst.store import invoice_row
 
-    conn.execute(s.invoices.insert().values(**invoice_row(inv, account_id)))
+    conn.execute(_INSERT, invoice_row(inv, account_id))
+
+
+def exists(conn: sa.Connection, number: str, seller_gstin: str) -> bool:
+    """Whether the seller already stored a document of that number (no body parsed)."""
+    return conn.scalar(_EXISTS, {"g": seller_gstin, "n": number}) is not None
 
 
 def get(conn: sa.Connection, number: str, seller_gstin: str) -> StoredInvoice | None:
-    t = s.invoices
-    row = conn.execute(
-        sa.select(t.c.body, t.c.account_id).where(
-            t.c.seller_gstin == seller_gstin, t.c.number == number
-        )
-    ).first()
+    row = conn.execute(_GET, {"g": seller_gstin, "n": number}).first()
     if row is None:
         return None
     return StoredInvoice(TaxedInvoice.model_validate_json(row.body), row.account_id)
