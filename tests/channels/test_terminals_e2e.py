@@ -220,6 +220,19 @@ def test_five_terminals_and_the_web_on_postgresql(pg_url: str, tmp_path: Path) -
         store.dispose()
 
 
+def _wait_for_commits(store: object, n: int, timeout: float = 120.0) -> None:
+    """Until the server has stored `n` invoices (a kill then falls mid-run however fast
+    or slow the machine is)."""
+    deadline = time.monotonic() + timeout
+    count = sa.select(sa.func.count()).select_from(s.invoices)
+    while time.monotonic() < deadline:
+        with store.engine.connect() as conn:  # type: ignore[attr-defined]
+            if conn.scalar(count) >= n:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {n} commits in {timeout} s")
+
+
 def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> None:
     url = create_temp_database("postgresql")
     store = open_store(url)
@@ -239,7 +252,7 @@ def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> N
             terminal(server.base, i, t.token, app, tmp_path, customers, 160, "--pause", "0.02")
             for i, t in enumerate(tills, start=1)
         ]
-        time.sleep(2.5)
+        _wait_for_commits(store, 40)  # well under the 480 sales: the kill lands mid-run
         server.kill()  # kill -9 in the middle of the run
         time.sleep(2.0)
         server.launch()  # same database, same port
