@@ -238,3 +238,14 @@ def test_the_desk_row_is_the_same_row(month_store: Store) -> None:
     assert (inv["loyalty_value"], inv["gst_foregone"], inv["mobile"]) == (
         Decimal("300.00"), Decimal("28.00"), "+91******5678",
     )  # fmt: skip
+
+
+def test_a_progress_bar_only_past_ten_thousand_documents() -> None:
+    from loyalty_gst.cli.report_options import PROGRESS_FROM, progress
+
+    assert PROGRESS_FROM == 10_000
+    with progress(10_000, "register") as tick:
+        assert tick is None
+    with progress(10_001, "register") as tick:
+        assert tick is not None
+        tick(1000)
