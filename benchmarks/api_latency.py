@@ -134,10 +134,11 @@ def main() -> None:
     args = ap.parse_args()
     url = create_temp_database("postgresql")
     store = open_store(url)
+    fixtures.set_up(store)
     phones = [c["mobile"] for c in fixtures.load().customers[:500]]
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(1000, dt.date(2099, 1, 1))], key=f"o:{p}")
-    till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="B1").token
+    till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T9").token
     web = tokens.issue(store, kind="channel", store_code="WEB").token
     server = ServerProcess.start(url, args=("--no-access-log", "--workers", str(args.workers)))
     print(

@@ -35,7 +35,7 @@ def run(kind: str, count: int, writers: int) -> None:
     url = create_temp_database(kind, prefix="lgst_bench")
     store = open_store(url)
     try:
-        base = pg.load().versions[0]
+        base = fixtures.load().book.versions[0]
         relaxed = base.velocity.model_copy(
             update={"max_points_per_day": 10**9, "max_redemptions_per_hour": 10**6}
         )

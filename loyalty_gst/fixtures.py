@@ -1,22 +1,28 @@
-"""The sample data in `fixtures/` (company, stores, items, customers) as typed records."""
+"""The demo's company and members: `fixtures/company.yaml` (set up through the same
+`loyalty-gst setup` a retailer uses) and `fixtures/customers.json`. Only the demo and the
+tests read these; the service, the API and the tills read the company from the database."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from loyalty_gst import company as co
 from loyalty_gst.models import Buyer, Seller
+from loyalty_gst.program import ProgramBook
+from loyalty_gst.store import Store as Database
 
 
 def fixtures_dir() -> Path:
     """`fixtures/` of the source tree (editable install) or of the working directory."""
     for base in (Path(__file__).resolve().parents[1], Path.cwd()):
-        if (base / "fixtures" / "company.json").exists():
+        if (base / "fixtures" / "company.yaml").exists():
             return base / "fixtures"
-    raise FileNotFoundError("fixtures/company.json not found (run from the repository)")
+    raise FileNotFoundError("fixtures/company.yaml not found (run from the repository)")
 
 
 def _load(name: str) -> Any:
@@ -40,6 +46,12 @@ class Catalogue:
     stores: tuple[Store, ...]
     items: tuple[dict[str, Any], ...]
     customers: tuple[dict[str, Any], ...]
+    file: co.CompanyFile
+    logo: bytes | None = None
+
+    @property
+    def book(self) -> ProgramBook:
+        return ProgramBook(versions=self.file.program)
 
     def seller_for(self, store: Store) -> Seller:
         return self.sellers[store.state_code]
@@ -49,17 +61,50 @@ class Catalogue:
         return Buyer(**b) if b else None
 
 
+def _item(it: co.ItemSpec) -> dict[str, Any]:
+    return {
+        "sku": it.sku,
+        "barcode": it.barcode,
+        "description": it.description,
+        "hsn": it.hsn,
+        "unit": it.unit,
+        "price": f"{it.unit_price:.2f}",
+        "gst_rate": str(it.gst_rate),
+        "cess_rate": str(it.cess_rate),
+        "prices_include_tax": it.prices_include_tax,
+        "is_service": bool(it.is_service),
+        "redeemable": it.redeemable,
+    }
+
+
 @lru_cache(maxsize=1)
 def load() -> Catalogue:
-    company = _load("company")
-    sellers = {
-        r["state_code"]: Seller(**{k: v for k, v in r.items() if k != "state_code"})
-        for r in company["registrations"]
-    }
-    return Catalogue(
-        company=company,
-        sellers=sellers,
-        stores=tuple(Store(**s) for s in company["stores"]),
-        items=tuple(_load("items")),
-        customers=tuple(_load("customers")),
+    cf, logo = co.read(fixtures_dir() / "company.yaml")
+    regs = {r.gstin: r for r in cf.registrations}
+    sellers = {r.state_code: r.seller(cf.company) for r in cf.registrations}
+    stores = tuple(
+        Store(
+            code=st.code,
+            name=st.name,
+            state_code=regs[st.registration].state_code,
+            city=st.city,
+            pincode=st.pincode,
+            channel=st.channel,
+        )
+        for st in cf.stores
     )
+    return Catalogue(
+        company=cf.company.model_dump(mode="json"),
+        sellers=sellers,
+        stores=stores,
+        items=tuple(_item(it) for it in cf.items),
+        customers=tuple(_load("customers")),
+        file=cf,
+        logo=logo,
+    )
+
+
+def set_up(db: Database) -> co.Report:
+    """The demo's company in this database, as `loyalty-gst setup fixtures/company.yaml`."""
+    cat = load()
+    return co.write(db, cat.file, cat.logo, today=dt.date(2025, 4, 1))

@@ -138,14 +138,9 @@ def parse(text: str, fmt: str = "json") -> ProgramBook:
 
 
 @cache
-def load(path: str | None = None) -> ProgramBook:
-    """The program file (default: fixtures/program.json of the repository)."""
-    if path is None:
-        from loyalty_gst.fixtures import fixtures_dir
-
-        file = fixtures_dir() / "program.json"
-    else:
-        file = Path(path)
+def load(path: str) -> ProgramBook:
+    """A program file (the running service reads the program set up in its database)."""
+    file = Path(path)
     fmt = {".toml": "toml", ".yaml": "yaml", ".yml": "yaml"}.get(file.suffix, "json")
     return parse(file.read_text(encoding="utf-8"), fmt)
 

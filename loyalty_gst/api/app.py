@@ -35,7 +35,7 @@ def create_app(
     key = presence.signing_key(st)
     svc = Services(
         store=st,
-        book=program or pg.load(),
+        program=program,
         notifier=Notifier(st, whatsapp),
         live=Broadcaster(),
         key=key,

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from loyalty_gst import identity
+from loyalty_gst import company, identity
 from loyalty_gst import program as pg
 from loyalty_gst.api import presence, tokens
 from loyalty_gst.api.live import Broadcaster
@@ -44,11 +44,15 @@ class Services:
     """What the routes work with, made once per app by `create_app`."""
 
     store: Store
-    book: pg.ProgramBook
+    program: pg.ProgramBook | None  # None: the program set up in the database
     notifier: Notifier
     live: Broadcaster
     key: Ed25519PrivateKey
     public_pem: str
+
+    @property
+    def book(self) -> pg.ProgramBook:
+        return self.program or company.current(self.store).program
 
     def announce(
         self,

@@ -84,6 +84,16 @@ class ProgramResponse(BaseModel):
     presence_public_key: str  # PEM (Ed25519): verifies app codes offline
 
 
+class CatalogueResponse(BaseModel):
+    """The caller's store, registration and the company's items, as set up."""
+
+    revision: int
+    store: dict[str, Any]  # code, name, channel, registration, tills, series
+    seller: dict[str, Any]  # the registration the store bills under
+    company: dict[str, Any]  # particulars printed on receipts
+    items: list[dict[str, Any]]
+
+
 class LookupRequest(_In):
     mobile: str = Mobile
 

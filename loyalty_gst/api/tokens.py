@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures
+from loyalty_gst import company
 from loyalty_gst.errors import InvalidInput, Unauthorized
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store
@@ -28,14 +28,15 @@ class Caller:
     store_code: str | None
     gstin: str | None
     terminal: str | None
+    where: str | None = None  # the store's channel as set up: store | web | app
 
     @property
     def channel(self) -> str | None:
         """web | app for a channel token; store for a terminal."""
         if self.kind == "terminal":
             return "store"
-        if self.kind == "channel" and self.store_code:
-            return _store(self.store_code).channel
+        if self.kind == "channel":
+            return self.where
         return None
 
 
@@ -53,16 +54,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _store(code: str) -> fixtures.Store:
-    for st in fixtures.load().stores:
-        if st.code == code:
-            return st
-    raise InvalidInput.one("store", code, "no such store (fixtures/company.json stores)")
-
-
-def gstin_of(code: str) -> str:
-    cat = fixtures.load()
-    return cat.seller_for(_store(code)).gstin
+def gstin_of(store: Store, code: str) -> str:
+    """The GSTIN a store bills under, as set up."""
+    return company.current(store).seller(code).gstin
 
 
 def issue(
@@ -75,10 +69,15 @@ def issue(
     if kind != "admin":
         if not store_code:
             raise InvalidInput.one("store", None, f"a {kind} token is bound to a store")
-        gstin = gstin_of(store_code)
-        where = _store(store_code).channel
+        spec = company.current(store).store(store_code)
+        gstin = gstin_of(store, store_code)
+        where = spec.channel
         if kind == "terminal" and (not terminal or where != "store"):
             raise InvalidInput.one("terminal", terminal, "a terminal token names a till of a store")
+        if kind == "terminal" and terminal not in spec.tills:
+            raise InvalidInput.one(
+                "terminal", terminal, f"not a till of {store_code} (tills: {', '.join(spec.tills)})"
+            )
         if kind == "channel" and where not in ("web", "app"):
             raise InvalidInput.one("store", store_code, "a channel token is for WEB or APP")
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
@@ -135,4 +134,7 @@ def authenticate(store: Store, header: str | None) -> Caller:
         raise Unauthorized("unknown token")
     if row.revoked_at is not None:
         raise Unauthorized("this token was revoked")
-    return Caller(row.id, row.kind, row.store_code, row.gstin, row.terminal)
+    where = None
+    if row.kind == "channel" and row.store_code:
+        where = company.current(store).store(row.store_code).channel
+    return Caller(row.id, row.kind, row.store_code, row.gstin, row.terminal, where)

@@ -65,7 +65,7 @@ def demo(out_dir: str, day: str, count: int, seed: int) -> None:
     cat = fixtures.load()
     when = dt.date.fromisoformat(day)
     sales = list(sales_of_day(cat, when, count=count, seed=seed))
-    book = program.load()
+    book = cat.book
     # priced under the program's caps, as the ledger will; the ledger step replaces these
     # with what it stored (refused redemptions billed without points, credit notes added)
     invoices = [gst.compute(program.apply_caps(s, book.active(s.date), _points(s))) for s in sales]

@@ -20,8 +20,7 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from loyalty_gst import program as pg
-from loyalty_gst import service
+from loyalty_gst import company, service
 from loyalty_gst.cli.params import DATE
 from loyalty_gst.cli.show import console, emit_json, json_option, lot_state, points, table
 from loyalty_gst.errors import InvalidInput
@@ -257,7 +256,7 @@ def import_(ctx: click.Context, csv_file: Path, errors_file: Path | None, source
     store = _store(ctx, create=True)
     now = dt.datetime.now(dt.UTC)
     today = now.astimezone(IST).date()
-    prog = pg.load().active(today)
+    prog = company.current(store).program.active(today)
     good, bad = parse_rows(csv_file, today)
     report = errors_file or csv_file.with_name(csv_file.name + ".errors.csv")
     with report.open("w", newline="", encoding="utf-8") as fh:

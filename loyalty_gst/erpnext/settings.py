@@ -1,5 +1,6 @@
 """Where the site keeps its loyalty settings: the program (Loyalty GST Settings, a
-Single DocType holding the program file's text; empty = the packaged program) and each
+Single DocType holding the program file's text; empty = the program set up in the site's
+ledger tables with `bench --site S loyalty-gst setup FILE.yaml`) and each
 company's redemption treatment and basis (custom fields on Company, set by its CA)."""
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ def _parsed(text: str, fmt: str) -> pg.ProgramBook:
     return pg.parse(text, fmt)
 
 
-@functools.lru_cache(maxsize=1)
 def _packaged() -> pg.ProgramBook:
-    return pg.load()
+    """The program set up in the site's ledger tables (`loyalty-gst setup FILE.yaml`)."""
+    from loyalty_gst import company
+    from loyalty_gst.erpnext.store_bridge import site_store
+
+    return company.current(site_store()).program
 
 
 def company_rules(company: str) -> tuple[Treatment, Basis]:

@@ -40,6 +40,7 @@ def run_channels(run: DemoRun) -> None:
         old.unlink()
     url = f"sqlite:///{folder / 'server.sqlite'}"
     store = open_store(url)
+    fixtures.set_up(store)
     phones = sorted({s.customer for s in run.sales if s.customer})[:30]
     for p in phones:
         service.migrate_opening(

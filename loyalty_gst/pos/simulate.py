@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 
-from loyalty_gst import fixtures
+from loyalty_gst.company.model import render_prefix
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import ReturnLine
 from loyalty_gst.pos.terminal import Offline, Refused, Terminal, line_of
@@ -50,7 +50,6 @@ class Plan:
 
 def run(plan: Plan) -> dict[str, Any]:
     rnd = random.Random(plan.seed)
-    items = [it for it in fixtures.load().items if 100 <= float(it["price"]) <= 5000]  # float ok
     t = Terminal(
         server=plan.server,
         token=plan.token,
@@ -72,6 +71,11 @@ def run(plan: Plan) -> dict[str, Any]:
     }
     receipts = Path(plan.receipts) if plan.receipts else None
     _until_online(t.refresh_program)
+    items = [
+        it
+        for it in t.catalogue.items()
+        if 100 <= it.unit_price <= 5000 and not it.prices_include_tax
+    ]
     for phone in plan.customers:
         with contextlib.suppress(Refused):  # not a member yet: enrolled by a first sale
             _until_online(lambda p=phone: t.lookup(p))  # type: ignore[misc]
@@ -186,9 +190,9 @@ def web_shop(
     "ok_without_points" when a refused order is billed again without points)."""
     rnd = random.Random(seed)
     http = requests.Session()
-    cat = fixtures.load()
-    seller = cat.seller_for(next(s for s in cat.stores if s.code == "WEB"))
     as_web = {"Authorization": f"Bearer {web}"}
+    shop = http.get(base + "/v1/catalogue", headers=as_web, timeout=10).json()
+    seller, series = shop["seller"], shop["store"]["series"]
     n = 0
     while not stop.is_set() and (limit is None or n < limit):
         n += 1
@@ -196,9 +200,9 @@ def web_shop(
         proof = _app_code_for(http, base, app, phone)
         today = dt.date.today()
         sale = {
-            "number": f"WEB/{today:%y%m}/{n:05d}",
+            "number": f"{render_prefix(series['invoice'], day=today, till=None)}{n:05d}",
             "date": today.isoformat(),
-            "seller": seller.model_dump(mode="json", exclude_none=True),
+            "seller": seller,
             "lines": [
                 {
                     "sku": "BAG",

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from loyalty_gst import program as pg
+from loyalty_gst import company
 from loyalty_gst.reports.columns import Column
 from loyalty_gst.reports.liability import BUCKETS, Liability, Method, Move, age, compute
 from loyalty_gst.reports.period import Span
@@ -64,7 +64,7 @@ def liability(
     face: Callable[[dt.date], Decimal] | None = None,
 ) -> Liability:
     if face is None:
-        book = pg.load()
+        book = company.current(store).program
 
         def face(day: dt.date) -> Decimal:
             return book.active(max(day, min(v.effective for v in book.versions))).point_value

@@ -79,7 +79,7 @@ def adjust(
     Returns the entry; a replayed key returns the first one and changes nothing."""
     at = _now(now)
     day = at.astimezone(IST).date()
-    prog = _book(program).active(day)
+    prog = _book(store, program).active(day)
     with store.begin() as conn:
         a = acc.lock(conn, identity.resolve(conn, phone=phone).id)
         first = ent.find_entry(conn, key)
@@ -130,7 +130,7 @@ def migrate_opening(
     """An opening balance (see migrate_in); returns the migrate entry (the first on replay)."""
     at = _now(now)
     day = at.astimezone(IST).date()
-    prog = _book(program).active(day)
+    prog = _book(store, program).active(day)
     with store.begin() as conn:
         migrate_in(conn, phone=phone, lots=lots, key=key, program=prog, at=at, name=name)
         entry = ent.find_entry(conn, key)
@@ -230,6 +230,6 @@ def merge(
         into = identity.resolve(conn, phone=into_phone).id
     if source == into:
         raise InvalidInput.one("phone", mask(phone), "both numbers are on one account already")
-    prog = _book(program).active(at.astimezone(IST).date())
+    prog = _book(store, program).active(at.astimezone(IST).date())
     identity.merge(store, source=source, into=into, actor=actor, program=prog, now=at)
     return balance_of(store, into)

@@ -10,7 +10,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
-from loyalty_gst import clock
+from loyalty_gst import clock, company
 from loyalty_gst import program as pg
 from loyalty_gst.clock import IST as IST  # re-exported: channels import it from here
 from loyalty_gst.clock import stamp
@@ -97,8 +97,11 @@ class Expired(_Frozen):
 _now = clock.now
 
 
-def _book(program: pg.ProgramBook | None) -> pg.ProgramBook:
-    return program or pg.load()
+def _book(store: Store, program: pg.ProgramBook | None) -> pg.ProgramBook:
+    """The program given, else the one set up in the store's database (`loyalty-gst setup`)."""
+    if program is not None:
+        return program
+    return company.current(store).program
 
 
 def _retry(store: Store, work: Callable[[sa.Connection], T], replay: Callable[[], T | None]) -> T:

@@ -11,17 +11,16 @@ printed because its online answer was lost) cancels the sale if the server had i
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
-from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from loyalty_gst import gst
 from loyalty_gst import program as pg
 from loyalty_gst.errors import Forbidden, InvoiceMismatch, LedgerError, LoyaltyGstError
+from loyalty_gst.events import Event, EventResult, Status
 from loyalty_gst.ids.mobile import mask
-from loyalty_gst.models import ReturnLine, Sale
+from loyalty_gst.models import Sale
 from loyalty_gst.service.common import Committed, Returned, Voided, _book, _now, keyed
 from loyalty_gst.service.returns import return_, void
 from loyalty_gst.service.sales import _commit
@@ -29,42 +28,6 @@ from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
 from loyalty_gst.store import entries as ent
 from loyalty_gst.store import schema as s
-
-Status = Literal["applied", "replayed", "rejected", "voided", "abandoned"]
-
-
-class Event(BaseModel):
-    """One thing a terminal did, in its order (`seq`); `event_id` = "<terminal>:<seq>"."""
-
-    model_config = ConfigDict(frozen=True)
-
-    event_id: str = Field(min_length=3, max_length=120, pattern=r"^[A-Za-z0-9:/_.-]+$")
-    seq: int = Field(ge=1)
-    kind: Literal["sale", "return", "abandon"]
-    created_at: dt.datetime
-    offline: bool = True
-    sale: Sale | None = None  # sale (and abandon): the sale as the terminal priced it
-    points: int = Field(default=0, ge=0)
-    grand_total: Decimal | None = None  # what the receipt printed
-    invoice_number: str | None = None  # return: the original
-    number: str | None = None  # return: the credit note's number
-    date: dt.date | None = None
-    lines: tuple[ReturnLine, ...] | None = None
-
-
-class EventResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    event_id: str
-    status: Status
-    code: str | None = None  # the problem's stable code when rejected
-    detail: str | None = None
-    account_id: int | None = None
-    balance: int | None = None
-    overdraft: int = 0
-    points_redeemed: int = 0
-    points_earned: int = 0
-    flags: tuple[str, ...] = ()
 
 
 def apply_event(
@@ -80,7 +43,7 @@ def apply_event(
     """Apply one event in its own transaction (acknowledged only after it commits);
     a replay returns the first outcome, a rejection included."""
     at = _now(now)
-    book = _book(program)
+    book = _book(store, program)
     key = event.event_id
     try:
         if event.kind == "abandon":

@@ -53,7 +53,7 @@ def return_(
     """A credit note (gst.credit_note, cumulative over earlier notes) with its points:
     redeemed points restored into their lots, earned points reversed, tier recomputed."""
     at = _now(now)
-    book = _book(program)
+    book = _book(store, program)
     wanted = tuple(returns) if returns is not None else None
 
     def run(conn: sa.Connection) -> Returned:
@@ -213,7 +213,7 @@ def void(
     stored; GSTR-1 lists it as cancelled in doc_issue). An invoice with credit notes
     against it cannot be cancelled; a replayed key returns the first result."""
     at = _now(now)
-    book = _book(program)
+    book = _book(store, program)
 
     def run(conn: sa.Connection) -> Voided:
         stored = docs.get(conn, invoice_number, seller_gstin)

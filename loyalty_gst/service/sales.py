@@ -53,7 +53,7 @@ def quote(
     those points for the program's hold minutes. Re-quoting the same invoice number
     releases the earlier hold first."""
     at = _now(now)
-    prog = _book(program).active(sale.date)
+    prog = _book(store, program).active(sale.date)
     invoice = gst.compute(pg.apply_caps(sale, prog, points))
     n = invoice.loyalty.points_redeemed
     if not sale.customer:
@@ -121,7 +121,7 @@ def commit(
     store the TaxedInvoice, recompute the tier. `enrol` creates an account for a new
     customer's first purchase. A replayed key returns the first result."""
     at = _now(now)
-    book = _book(program)
+    book = _book(store, program)
     if isinstance(source, Quote):
         invoice, hold_key = source.invoice, source.hold_key
     else:

@@ -76,5 +76,6 @@ def worked_sale(number: str, code: str = "MUM-BAN", phone: str | None = PHONES[0
 
 
 def seed(store: Store, phones: tuple[str, ...] | list[str], points: int = OPENING) -> None:
+    fixtures.set_up(store)  # the demo's company, as `loyalty-gst setup` would
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(points, FAR)], key=f"opening:{p}")

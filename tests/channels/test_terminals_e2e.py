@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from channel_helpers import seed
 
 from loyalty_gst import fixtures, service
-from loyalty_gst import program as pg
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.pos import local as pos_db
@@ -32,7 +31,7 @@ from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
 STORES = [st.code for st in fixtures.load().stores if st.channel == "store"][:5]
-CAP = pg.load().versions[-1].offline_cap_per_day
+CAP = fixtures.load().book.versions[-1].offline_cap_per_day
 
 
 def terminal(
@@ -276,7 +275,7 @@ def test_terminal_killed_after_a_receipt_syncs_the_sale_on_restart(
     phones = [c["mobile"] for c in fixtures.load().customers[40:45]]
     seed(store, phones, 900)
     app = tokens.issue(store, kind="channel", store_code="APP").token
-    till = tokens.issue(store, kind="terminal", store_code=STORES[4], terminal="K5")
+    till = tokens.issue(store, kind="terminal", store_code=STORES[4], terminal="T9")
     customers = tmp_path / "customers.json"
     customers.write_text(json.dumps(phones))
     server = ServerProcess.start(pg_url, log_path=tmp_path / "server.log")
@@ -291,11 +290,11 @@ def test_terminal_killed_after_a_receipt_syncs_the_sale_on_restart(
             "--server",
             server.base,
             "--db",
-            str(tmp_path / "k5.sqlite"),
+            str(tmp_path / "t9.sqlite"),
             "--store",
             STORES[4],
             "--terminal",
-            "K5",
+            "T9",
         ]
         # offline from the first sale; SIGKILL right after the 7th receipt prints
         p = subprocess.run(

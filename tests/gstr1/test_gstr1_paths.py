@@ -177,6 +177,7 @@ def test_from_store_counts_a_cancelled_invoice_in_doc_issue(tmp_path: Path) -> N
 
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     store = open_store(db)
+    fixtures.set_up(store)
     # three B2C sales of ₹100 @5% intra-state; the second is cancelled in the ledger
     for n in (1, 2, 3):
         sale = invoice(f"MUMBAN/2511/{n:04d}", "2025-11-05", [line("100")], buyer=None)

@@ -10,11 +10,17 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from loyalty_gst import fixtures
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import KINDS, create_temp_database, drop_database
 
-DATA_TABLES = [t for t in s.metadata.sorted_tables if t is not s.schema_version]
+# the company (set up once per database) stays; the ledger's data is wiped per test
+DATA_TABLES = [
+    t
+    for t in s.metadata.sorted_tables
+    if t is not s.schema_version and t not in s.COMPANY_TABLES
+]
 
 
 @pytest.fixture(scope="session", params=KINDS)
@@ -40,5 +46,6 @@ def wipe(store: Store) -> None:
 def store(db_url: str) -> Iterator[Store]:
     st = open_store(db_url)
     wipe(st)
+    fixtures.set_up(st)
     yield st
     st.dispose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from loyalty_gst.api.routes import (
+    catalogue,
     customers,
     documents,
     live,
@@ -27,4 +28,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     documents.router,
     live.router,
     tokens.router,
+    catalogue.router,
 )
