@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loyalty_gst import service
+from loyalty_gst import fixtures, service
 from loyalty_gst.cli import main
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, open_store
@@ -26,7 +26,9 @@ PHONE = "+919812345678"
 @pytest.fixture
 def db(tmp_path: Path) -> tuple[str, Store]:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
-    return url, open_store(url)
+    store = open_store(url)
+    fixtures.set_up(store)
+    return url, store
 
 
 def run(url: str, *args: str) -> tuple[int, str, str]:

@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 from printing_helpers import SELLER, b2b, page_sizes_mm, pages_text, text_of
 
-from loyalty_gst import program as pg
-from loyalty_gst import service
+from loyalty_gst import fixtures, service
 from loyalty_gst.cli import main
 from loyalty_gst.models import Loyalty, Sale, SaleLine, Seller
 from loyalty_gst.store import open_store
@@ -73,7 +72,7 @@ def test_bad_copies_are_refused(tmp_path, copies):
 def test_print_a_stored_document_with_the_balance_after_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     store = open_store(url)
-    book = pg.load()
+    book = fixtures.load().book
     seller = Seller(**SELLER)
     lines = (
         SaleLine(sku="SHIRT", hsn="6105", qty=Decimal(2), unit="PCS",

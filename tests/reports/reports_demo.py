@@ -19,7 +19,7 @@ STEPS = [s for s in DEMO_STEPS if "pos.demo" not in s]
 def build(out: Path, count: int = 300) -> DemoRun:
     cat = fixtures.load()
     sales = list(sales_of_day(cat, DAY, count=count, seed=7))
-    book = program.load()
+    book = fixtures.load().book
     invoices = [gst.compute(program.apply_caps(s, book.active(s.date), _points(s))) for s in sales]
     run = DemoRun(out, DAY, cat, sales, invoices, Console(stderr=True, quiet=True))
     for target in STEPS:

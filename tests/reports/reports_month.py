@@ -21,8 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from loyalty_gst import program as pg
-from loyalty_gst import service
+from loyalty_gst import fixtures, service
 from loyalty_gst.models import Loyalty, ReturnLine, Sale, SaleLine, Seller
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, open_store
@@ -53,7 +52,8 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 def build(url: str) -> Store:
     store = open_store(url)
-    book = pg.load()
+    fixtures.set_up(store)
+    book = fixtures.load().book
     for i, phone in enumerate((M1, M2)):
         service.migrate_opening(
             store, phone=phone, lots=[(2000, dt.date(2026, 10, 1))], key=f"open:{i}",
