@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # field names whose values are never shown in full (a mobile number, a secret)
 _SECRET = re.compile(r"(mobile|phone|customer|otp|token|secret|password)", re.I)
@@ -18,7 +19,7 @@ MAX_VALUE = 60
 def shown(field: str, value: object) -> str:
     """A value as an error line shows it: repr, cut to 60 characters, and masked where the
     field holds a mobile number or a secret (only the last four digits stay)."""
-    text = repr(value)
+    text = str(value) if isinstance(value, Decimal) else repr(value)
     if _SECRET.search(field or ""):
         text = _DIGITS.sub("*", text)
     if len(text) > MAX_VALUE:
@@ -205,3 +206,18 @@ class NoConsent(LoyaltyGstError):
 
     code = "no_consent"
     status = 409
+
+
+class PointValueMismatch(LoyaltyGstError):
+    """A request priced its points at another value than the program's: refused, never
+    silently repriced (the customer was shown one value, the books would hold another)."""
+
+    code = "point_value_mismatch"
+    status = 409
+
+    def __init__(self, asked: object, program: object, version: str) -> None:
+        self.asked, self.program = asked, program
+        super().__init__(
+            f"loyalty.point_value: the request says ₹{asked} a point, the program "
+            f"(version {version}) says ₹{program}; send the program's value or leave it out"
+        )

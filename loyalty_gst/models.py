@@ -24,10 +24,11 @@ from pydantic import (
 )
 
 from loyalty_gst.ids.codes import is_service_hsn
+from loyalty_gst.money import JsonNumber
 
 
 def _no_float(value: Any) -> Any:
-    if isinstance(value, float):
+    if isinstance(value, float | JsonNumber):
         raise ValueError("amounts must be given as strings or integers, never floats")
     if isinstance(value, bool):
         raise ValueError("a boolean is not an amount")

@@ -23,6 +23,13 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
+class JsonNumber(Decimal):
+    """A JSON number with a fraction or an exponent (`2.5`, `1e3`), read digit for digit.
+
+    It marks where a file had a JSON float: input amounts refuse it exactly as the API
+    refuses a JSON float, so a file and a request are read the same way."""
+
+
 def dec(value: Decimal | int | str) -> Decimal:
     """Convert to Decimal exactly; floats and bools are refused (they are not money)."""
     if isinstance(value, (bool, float)):

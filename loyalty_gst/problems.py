@@ -72,4 +72,4 @@ def invalid(exc: ValidationError, prefix: Sequence[str | int] = ()) -> InvalidIn
 
 
 def header(count: int) -> str:
-    return f"error: {count} problem(s) in the input:"
+    return f"{count} problem(s) in the input"

@@ -23,7 +23,8 @@ from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.gst import RATES, category_of, place_of_supply
 from loyalty_gst.ids import codes, gstin
 from loyalty_gst.models import Sale
-from loyalty_gst.money import ZERO, paise
+from loyalty_gst.money import ZERO, JsonNumber, paise
+from loyalty_gst.problems import invalid
 from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
 
 # GST rate rationalisation (22 Sep 2025) and the end of compensation cess (1 Feb 2026)
@@ -31,30 +32,29 @@ SLABS_ENDED = (frozenset((Decimal(12), Decimal(28))), dt.date(2025, 9, 22))
 CESS_ENDED = dt.date(2026, 2, 1)
 
 
-def load_json(text: str | bytes) -> Any:
-    """JSON with every number read as Decimal (never float)."""
+def load_json(text: str | bytes, *, source: str = "<json>", marked: bool = False) -> Any:
+    """JSON with every number read as Decimal (never float). `marked`: numbers with a
+    fraction or exponent become `JsonNumber`, which input amounts refuse just as the API
+    refuses JSON floats (amounts are strings or integers, in a file as in a request)."""
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=JsonNumber if marked else Decimal)
     except json.JSONDecodeError as exc:
-        raise InvalidInput.one("<json>", str(exc)[:80], "input is not valid JSON") from exc
-
-
-def _pydantic_problems(exc: ValidationError) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        path = ".".join(str(p) for p in err["loc"])
-        out.append(Problem(path, err.get("input"), err["msg"]))
-    return out
+        where = f"{source} line {exc.lineno} column {exc.colno}"
+        raise InvalidInput.one(where, None, f"not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InvalidInput.one(source, None, "not valid JSON: nested too deeply") from None
 
 
 def parse_sale(data: dict[str, Any] | str | bytes, *, sandbox: bool = False) -> Sale:
     """A valid `Sale` from a dict or JSON text, or `InvalidInput` listing every problem."""
     if isinstance(data, str | bytes):
-        data = load_json(data)
+        data = load_json(data, marked=True)
+    if not isinstance(data, dict):
+        raise InvalidInput.one("<root>", type(data).__name__, "a Sale is a JSON object")
     try:
         sale = Sale.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInput(_pydantic_problems(exc)) from None
+        raise invalid(exc) from None
     problems = check_sale(sale, sandbox=sandbox)
     if problems:
         raise InvalidInput(problems)

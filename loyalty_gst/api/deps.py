@@ -30,7 +30,13 @@ from loyalty_gst.api.schemas import (
     QuoteRequest,
     SyncRequest,
 )
-from loyalty_gst.errors import Forbidden, InvalidInput, PresenceRequired, UnknownCustomer
+from loyalty_gst.errors import (
+    Forbidden,
+    InvalidInput,
+    PointValueMismatch,
+    PresenceRequired,
+    UnknownCustomer,
+)
 from loyalty_gst.models import Loyalty, Sale, TaxedInvoice
 from loyalty_gst.notify import Notifier
 from loyalty_gst.store import Store
@@ -135,6 +141,9 @@ def scoped_sale(c: tokens.Caller, sale: Sale, points: int, book: pg.ProgramBook)
     if problems:
         raise InvalidInput(problems)
     prog = book.active(sale.date)
+    asked = sale.loyalty.point_value if sale.loyalty is not None else None
+    if asked is not None and asked != prog.point_value:
+        raise PointValueMismatch(asked, prog.point_value, prog.version)
     loyalty = Loyalty(points=points, point_value=prog.point_value) if points else None
     return sale.model_copy(update={"store": c.store_code, "channel": c.channel, "loyalty": loyalty})
 

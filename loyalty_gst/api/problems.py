@@ -14,6 +14,7 @@ from starlette.routing import Match
 
 from loyalty_gst.api.schemas import Problem
 from loyalty_gst.errors import InvalidInput, LoyaltyGstError
+from loyalty_gst.problems import from_pydantic, header, lines
 
 log = logging.getLogger("loyalty_gst.api")
 
@@ -35,7 +36,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def problem(
-    status: int, code: str, detail: str | None, errors: list[Any] | None = None
+    status: int,
+    code: str,
+    detail: str | None,
+    errors: list[Any] | None = None,
+    lines: list[str] | None = None,
 ) -> Response:
     body = Problem(
         type=PROBLEM_TYPE + code,
@@ -44,6 +49,7 @@ def problem(
         code=code,
         detail=detail,
         errors=errors,
+        lines=lines,
     )
     return JSONResponse(
         body.model_dump(exclude_none=True),
@@ -54,16 +60,25 @@ def problem(
 
 async def _domain(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoyaltyGstError)
-    errors = None
     if isinstance(exc, InvalidInput):
         errors = [{"loc": ["body", *p.field.split(".")], "msg": p.rule} for p in exc.problems]
-    return problem(exc.status, exc.code, str(exc)[:500], errors)
+        found = lines(exc.problems)
+        return problem(exc.status, exc.code, str(exc)[:500], errors, found)
+    return problem(exc.status, exc.code, str(exc)[:500], None, [" ".join(str(exc).split())])
+
+
+def _in_body(loc: Any) -> tuple[Any, ...]:
+    path = tuple(loc)
+    return path[1:] if path[:1] == ("body",) else path
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors()]
-    return problem(422, "validation_error", f"{len(errors)} problem(s) in the request", errors)
+    raw = list(exc.errors())
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in raw]
+    # the same lines as the CLI's: the body's paths without the leading "body"
+    found = lines(from_pydantic([{**e, "loc": _in_body(e["loc"])} for e in raw]))
+    return problem(422, "validation_error", header(len(found)), errors, found)
 
 
 async def _http(request: Request, exc: Exception) -> Response:

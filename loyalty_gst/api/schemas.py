@@ -69,6 +69,8 @@ class Problem(BaseModel):
     code: str
     detail: str | None = None
     errors: list[FieldError] | None = None
+    # one line per problem, exactly as the CLI prints them: where, rule, the value
+    lines: list[str] | None = None
 
 
 class Health(BaseModel):

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from loyalty_gst import gst
-from loyalty_gst.cli.invoice import read_text
+from loyalty_gst.cli.invoice import read_text, taxed_invoice
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.printing.particulars import (
@@ -28,20 +28,17 @@ from loyalty_gst.validation import load_json, parse_sale
 
 
 def invoice_from_file(path: str, sandbox: bool) -> TaxedInvoice:
-    data = load_json(read_text(path))
+    data = load_json(read_text(path), source=path, marked=True)
     if isinstance(data, dict) and "totals" in data:
-        try:
-            return TaxedInvoice.model_validate(data)
-        except ValueError as exc:
-            raise InvalidInput.one("<file>", path, f"not a TaxedInvoice: {exc}") from None
+        return taxed_invoice(data)
     return gst.compute(parse_sale(data, sandbox=sandbox))
 
 
 def _stored(number: str, db: str, gstin: str | None, marks: tuple[CopyMark, ...]) -> PrintJob:
     from loyalty_gst.service.documents import print_job
-    from loyalty_gst.store import open_store
+    from loyalty_gst.store import open_existing
 
-    store = open_store(db)
+    store = open_existing(db)
     try:
         return print_job(store, number, gstin=gstin, copies=marks)
     finally:

@@ -23,7 +23,7 @@ from einvoice.config import from_env
 from einvoice.log import EinvoiceLog
 from einvoice.schema import Inv01, dumps, to_dict
 from loyalty_gst import gst
-from loyalty_gst.cli.invoice import read_text
+from loyalty_gst.cli.invoice import read_text, taxed_invoice
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.validation import load_json, parse_sale
@@ -32,11 +32,12 @@ NOT_REGISTERED = "NOT REGISTERED WITH THE IRP — no IRN; this is not a valid e-
 
 
 def _invoice_or_payload(path: str, sandbox: bool) -> tuple[TaxedInvoice | None, dict[str, Any]]:
-    data = load_json(read_text(path))
+    text = read_text(path)
+    data = load_json(text, source=path, marked=True)
     if isinstance(data, dict) and "DocDtls" in data:
-        return None, data
+        return None, load_json(text, source=path)  # an INV-01 payload: its numbers are JSON's
     if isinstance(data, dict) and "totals" in data:
-        inv = TaxedInvoice.model_validate(data)
+        inv = taxed_invoice(data)
     else:
         inv = gst.compute(parse_sale(data, sandbox=sandbox))
     return inv, to_dict(builder.build(inv))

@@ -48,7 +48,7 @@ def _usage(exc: click.UsageError) -> Failure:
 
 
 def _problems(problems: tuple[Problem, ...] | list[Problem]) -> Failure:
-    return Failure(2, (header(len(problems)), *(f"  - {p}" for p in problems)))
+    return Failure(2, (f"error: {header(len(problems))}:", *(f"  - {p}" for p in problems)))
 
 
 def _network(exc: BaseException) -> str | None:

@@ -109,10 +109,17 @@ def test_each_bad_input_names_field_and_rule(what, change, field, words):
     assert words in problems[field].rule
 
 
-def test_json_floats_are_read_as_decimals_not_binary():
+def test_json_floats_are_refused_as_the_api_refuses_them():
+    # a file and a request are read the same way: amounts are strings or integers
     text = json.dumps(sale()).replace('"unit_price": "1000"', '"unit_price": 1000.10', 1)
-    s = parse_sale(text)
-    assert s.lines[0].unit_price == Decimal("1000.10")
+    with pytest.raises(InvalidInput) as err:
+        parse_sale(text)
+    assert [str(p) for p in err.value.problems] == [
+        "lines.0.unit_price: amounts must be given as strings or integers, never floats "
+        "(got 1000.10)"
+    ]
+    integer = json.dumps(sale()).replace('"unit_price": "1000"', '"unit_price": 1000', 1)
+    assert parse_sale(integer).lines[0].unit_price == Decimal("1000")
 
 
 def test_sandbox_accepts_nic_test_gstins():
