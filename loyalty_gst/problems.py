@@ -18,6 +18,8 @@ with dots, the input value, and its message without the "Value error, " prefix.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -35,7 +37,30 @@ def lines(problems: Iterable[Problem]) -> list[str]:
     return [str(p) for p in problems]
 
 
+# pydantic words some rules differently when it validates a request (FastAPI) and a file
+# (model_validate): one wording for both, in the format's terms
+_BY_TYPE = {
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "extra_forbidden": "unknown field (not part of the format)",
+}
+_PLAIN = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _part(p: object) -> str:
+    text = str(p)
+    return text if isinstance(p, int) or _PLAIN.match(text) else json.dumps(text)
+
+
+def path_of(loc: Sequence[object]) -> str:
+    """A pydantic location as a dotted path; an odd key is quoted (`lines.0."a b"`)."""
+    return ".".join(_part(p) for p in loc)
+
+
 def _msg(err: Any) -> str:
+    if err.get("type") in _BY_TYPE:
+        return _BY_TYPE[err["type"]]
     msg = str(err.get("msg", "invalid"))
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
@@ -52,7 +77,7 @@ def from_pydantic(
     seen: set[tuple[str, str]] = set()
     for err in errors:
         loc = [*prefix, *err.get("loc", ())]
-        path = ".".join(str(p) for p in loc)
+        path = path_of(loc)
         msg = _msg(err)
         if (path, msg) in seen:
             continue

@@ -121,7 +121,17 @@ def history(ctx: click.Context, phone: str, as_json: bool) -> None:
 @click.pass_context
 def verify(ctx: click.Context, account: int | None, as_json: bool) -> None:
     """Check every account's hash chain, balance and lots; exit 1 on any problem."""
-    problems = service.verify(_store(ctx), account_id=account)
+    store = _store(ctx)
+    if account is not None:
+        from loyalty_gst import identity
+        from loyalty_gst.errors import UnknownCustomer
+
+        with store.engine.connect() as conn:
+            try:
+                identity.resolve(conn, account_id=account)
+            except UnknownCustomer:
+                raise InvalidInput.one("--account", account, "no such account") from None
+    problems = service.verify(store, account_id=account)
     if as_json:
         emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
     elif not problems:
@@ -179,6 +189,7 @@ def cancel(ctx: click.Context, number: str, seller_gstin: str, reason: str, as_j
     """Cancel invoice NUMBER: redeemed points back, earned points taken back, and GSTR-1
     lists it as cancelled. Refused when credit notes exist against it. Earned points the
     customer already spent cannot be taken back: that shortfall is reported."""
+    _document_and_seller(number, seller_gstin)
     done = service.void(
         _store(ctx), invoice_number=number, seller_gstin=seller_gstin.upper(),
         key=f"cancel:{seller_gstin.upper()}:{number}", reason=reason,
@@ -203,6 +214,23 @@ def cancel(ctx: click.Context, number: str, seller_gstin: str, reason: str, as_j
             "not be taken back; the invoice is cancelled all the same and the ledger records "
             "the shortfall with the reversal (nothing is taken below zero)"
         )
+
+
+def _document_and_seller(number: str, seller: str) -> None:
+    from loyalty_gst.errors import Problem
+    from loyalty_gst.ids import codes
+    from loyalty_gst.ids import gstin as gstin_ids
+
+    problems = []
+    if not codes.docno_ok(number):
+        problems.append(Problem("NUMBER", number, "a document number: at most 16 letters, "
+                                "digits, '/' or '-', not starting with 0, '/' or '-'"))  # fmt: skip
+    try:
+        gstin_ids.validate(seller)
+    except gstin_ids.InvalidGstin as exc:
+        problems.append(Problem("--seller", seller, str(exc)))
+    if problems:
+        raise InvalidInput(problems)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,13 @@ def issue(ctx: click.Context, kind: str, store_code: str | None, terminal: str |
 @click.pass_context
 def revoke(ctx: click.Context, token_id: str) -> None:
     """Revoke token TOKEN_ID (the id, not the secret)."""
+    import re
+
     from loyalty_gst.api import tokens as t
+    from loyalty_gst.errors import InvalidInput
+
+    if not re.fullmatch(r"[0-9a-f]{16}", token_id):
+        raise InvalidInput.one("TOKEN_ID", token_id, "a token id is 16 hex digits (tokens list)")
 
     store = open_existing(ctx.obj["url"])
     try:
