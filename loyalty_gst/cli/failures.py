@@ -35,7 +35,11 @@ def _usage(exc: click.UsageError) -> Failure:
     if isinstance(exc, click.BadParameter):
         where = exc.param_hint
         if where is None and exc.param is not None:
-            where = (exc.param.opts or [exc.param.name or "?"])[0]
+            where = (
+                exc.param.get_error_hint(exc.ctx)
+                if exc.ctx is not None
+                else (exc.param.opts or [exc.param.name or "?"])[0]
+            )
         if isinstance(where, list | tuple):
             where = " / ".join(where)
         where = str(where).replace("'", "").replace('"', "") if where else None
