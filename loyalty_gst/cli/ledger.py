@@ -284,8 +284,8 @@ def import_(ctx: click.Context, csv_file: Path, errors_file: Path | None, source
     store = _store(ctx, create=True)
     now = dt.datetime.now(dt.UTC)
     today = now.astimezone(IST).date()
+    good, bad = parse_rows(csv_file, today)  # the file's problems first: they are the input's
     prog = company.current(store).program.active(today)
-    good, bad = parse_rows(csv_file, today)
     report = errors_file or csv_file.with_name(csv_file.name + ".errors.csv")
     with report.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -49,6 +49,21 @@ def _source(opts: dict[str, Any]) -> tuple[Iterator[TaxedInvoice], int | None]:
     return invoices, None
 
 
+def _http_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        ok = False
+    if not ok:
+        raise click.BadParameter("expected http://host:port (Tally's XML port)", ctx, param)
+    return value
+
+
 def _settings(opts: dict[str, Any]) -> TallySettings:
     return load_settings(
         opts["company"],
@@ -79,7 +94,9 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--from", "start", type=DATE, default=None, help="First date."),
         click.option("--to", "end", type=DATE, default=None, help="Last date."),
         click.option("-o", "--out", "out_dir", default="out/tally", show_default=True),
-        click.option("--post", "post_url", default=None, help="Also push to Tally at URL."),
+        click.option(
+            "--post", "post_url", default=None, callback=_http_url, help="Also push to Tally."
+        ),
         click.option("--mapping", default=None, help="JSON/YAML file mapping names."),
         click.option("--view", type=click.Choice(["invoice", "accounting"]), default=None),
         click.option("--loyalty", type=click.Choice(["discount-ledger", "netted"]), default=None),

@@ -15,6 +15,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from loyalty_gst import fixtures
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.cli import main
@@ -38,6 +39,7 @@ class Server:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = create_temp_database("sqlite", prefix="lgst_lines")
     store = open_store(url)
+    fixtures.set_up(store)
     seed(store, PHONES)
     till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path_factory.mktemp("api") / "server.log")

@@ -141,7 +141,7 @@ def broken_sale(draw: st.DrawFn) -> dict[str, Any]:
 
 
 file_junk = st.one_of(
-    st.binary(min_size=0, max_size=64),
+    st.binary(min_size=1, max_size=64),
     junk_text.map(str.encode),
     json_junk.map(lambda d: json.dumps(d).encode()),
     broken_sale().map(lambda d: json.dumps(d).encode()),
@@ -156,8 +156,12 @@ file_junk = st.one_of(
 @pytest.fixture(scope="module")
 def ledger_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real, empty ledger: junk must reach the command's own checks, not stop at --db."""
+    from loyalty_gst import fixtures
+
     url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'ledger.sqlite'}"
-    open_store(url).dispose()
+    store = open_store(url)
+    fixtures.set_up(store)  # the demo's company: setup done, as a retailer's would be
+    store.dispose()
     return url
 
 
@@ -215,9 +219,13 @@ def test_junk_gets_exit_2_and_a_line_naming_the_field(leaf: Leaf, ledger_url: st
               suppress_health_check=list(HealthCheck))  # fmt: skip
     @given(st.data())
     def check(data: st.DataObject) -> None:
+        home = os.getcwd()
         with tempfile.TemporaryDirectory() as tmp:
             os.chdir(tmp)
-            argv, r = run_junk(leaf, ledger_url, data.draw, Path(tmp))
+            try:
+                argv, r = run_junk(leaf, ledger_url, data.draw, Path(tmp))
+            finally:
+                os.chdir(home)
         said = r.output
         assert "Traceback" not in said and "internal error" not in said, (argv, said)
         assert r.exit_code == 2, (argv, r.exit_code, said)
@@ -241,8 +249,11 @@ def test_every_command_that_reads_input_is_fuzzed() -> None:
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    from loyalty_gst import fixtures
+
     url = create_temp_database("sqlite", prefix="lgst_fuzz")
     store = open_store(url)
+    fixtures.set_up(store)
     till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path_factory.mktemp("api") / "server.log")
     try:

@@ -42,7 +42,7 @@ def test_gstr1_from_a_missing_store_fails_and_creates_nothing(tmp_path: Path) ->
         ("ledger", "--db", "sqlite:///gone.sqlite", "cancel", "A/1", "--seller", GSTIN,
          "--reason", "x"),
         ("tokens", "--db", "sqlite:///gone.sqlite", "list"),
-        ("tokens", "--db", "sqlite:///gone.sqlite", "revoke", "abc"),
+        ("tokens", "--db", "sqlite:///gone.sqlite", "revoke", "0123456789abcdef"),
         ("tally", "vouchers", "--company", "C", "--from-store", "--db", "sqlite:///gone.sqlite",
          "-o", "tally"),
     ],
