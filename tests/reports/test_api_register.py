@@ -61,3 +61,20 @@ def test_files_and_bad_input(server: tuple[ServerProcess, str, str]) -> None:
     assert get(srv, admin, "period=112025&from=2025-11-01").status_code == 422
     assert get(srv, admin, "format=csv").status_code == 422
     assert get(srv, admin, "period=112025&format=txt").status_code == 422
+
+
+def test_analytics_chart_png(server: tuple[ServerProcess, str, str]) -> None:
+    srv, admin, till = server
+    url = f"{srv.base}/v1/reports/analytics/points.png?period=112025"
+    res = requests.get(url, headers={"Authorization": f"Bearer {admin}"}, timeout=60)
+    assert res.status_code == 200 and res.headers["content-type"] == "image/png"
+    assert res.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        requests.get(url, headers={"Authorization": f"Bearer {till}"}, timeout=30).status_code
+        == 403
+    )
+    bad = f"{srv.base}/v1/reports/analytics/pie.png?period=112025"
+    assert (
+        requests.get(bad, headers={"Authorization": f"Bearer {admin}"}, timeout=30).status_code
+        == 422
+    )

@@ -1,5 +1,5 @@
-"""Reports for the owner and the auditors (admin token): offline overdrafts and the
-loyalty-discount register."""
+"""Reports for the owner and the auditors (admin token): offline overdrafts, the
+loyalty-discount register and the analytics charts."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
@@ -90,3 +91,32 @@ def _file(svc: Services, span: Span, kind: str) -> Response:
         path, media_type=MEDIA[kind], filename=path.name,
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )  # fmt: skip
+
+
+CHARTS = {"points": "points_by_month", "gst_foregone": "gst_foregone_by_store",
+          "cohorts": "cohort_repeat"}  # fmt: skip
+
+
+@router.get("/analytics/{chart}.png", response_class=Response)
+def analytics_chart(
+    c: Admin,
+    svc: Svc,
+    chart: Annotated[Literal["points", "gst_foregone", "cohorts"], PathParam()],
+    period: Annotated[str | None, Query(pattern=r"^\d{6}$", description="MMYYYY")] = None,
+    start: Annotated[dt.date | None, Query(alias="from")] = None,
+    end: Annotated[dt.date | None, Query(alias="to")] = None,
+    gstin: Annotated[str | None, Query(max_length=15)] = None,
+    store: Annotated[str | None, Query(max_length=32)] = None,
+) -> Response:
+    """An analytics chart of the period as PNG (the same as `report analytics` draws)."""
+    from loyalty_gst.reports import charts
+    from loyalty_gst.reports.analytics_report import analytics
+
+    span = span_of(period=period, start=start, end=end, gstin=gstin, store=store)
+    result = analytics(svc.store, span)
+    folder = Path(tempfile.mkdtemp(prefix="lgst_chart_"))
+    try:
+        png = getattr(charts, CHARTS[chart])(result, folder / f"{chart}.png")
+        return Response(png.read_bytes(), media_type="image/png")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
