@@ -23,7 +23,7 @@ after_install = "loyalty_gst.erpnext.install.after_install"
 before_tests = "erpnext.setup.utils.before_tests"
 after_migrate = "loyalty_gst.erpnext.install.after_migrate"
 
-_INVOICE_EVENTS = ("before_validate", "validate", "on_submit", "on_cancel")
+_INVOICE_EVENTS = ("before_validate", "validate", "before_submit", "on_cancel")
 doc_events = {
     "Sales Invoice": {e: f"loyalty_gst.erpnext.sales_invoice.{e}" for e in _INVOICE_EVENTS},
     "POS Invoice": {e: f"loyalty_gst.erpnext.pos_invoice.{e}" for e in _INVOICE_EVENTS},

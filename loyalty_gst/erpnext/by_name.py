@@ -19,8 +19,6 @@ def taxed_invoice_named(name: str) -> TaxedInvoice:
         if frappe.db.exists(doctype, name):
             doc = frappe.get_doc(doctype, name)
             if doc.docstatus != 1:
-                raise InvalidInput.one(
-                    "invoice", name, f"{doctype} {name} is not submitted"
-                )
+                raise InvalidInput.one("invoice", name, f"{doctype} {name} is not submitted")
             return taxed_invoice(doc)
     raise InvalidInput.one("invoice", name, "no Sales Invoice or POS Invoice of that name")

@@ -4,7 +4,7 @@
 - before_validate: points requested → capped, checked against the balance → ERPNext's
   additional discount (pre-tax) before ERPNext computes taxes (`discount.plan`);
 - validate: after ERPNext's taxes, record taxable-before-loyalty and GST foregone;
-- on_submit: `service.commit` of ERPNext's own numbers (adapter), key "<doctype>:<name>";
+- before_submit: `service.commit` of ERPNext's own numbers (adapter), key "<doctype>:<name>";
   a return (`is_return`) → `service.return_` pro rata on the lines returned;
 - on_cancel: everything of the invoice restored / reversed through `service.void`.
 Consolidated POS Sales Invoices (`is_consolidated`) post nothing: their POS Invoices did.
@@ -292,7 +292,7 @@ def validate(doc: Any, method: str | None = None) -> None:
     except InvalidInput as exc:
         _throw(exc)
         return
-    doc.flags.lgst_invoice = invoice  # on_submit posts these very figures
+    doc.flags.lgst_invoice = invoice  # before_submit posts these very figures
     sign = Decimal(-1) if doc.get("is_return") else Decimal(1)
     doc.lgst_taxable_before_loyalty = _to_doc(sign * invoice.totals.taxable_before_loyalty)
     doc.lgst_gst_foregone = _to_doc(sign * discount.foregone(invoice))
@@ -310,9 +310,12 @@ def _on_ledger(doc: Any) -> bool:
     return not doc.get("is_consolidated") and bool(seller_gstin(doc))
 
 
-def on_submit(doc: Any, method: str | None = None) -> None:
-    """Post the invoice (redeem + earn) in frappe's transaction; a loyalty discount stands
-    only with the ledger's debit of exactly its points — else the submit is refused."""
+def before_submit(doc: Any, method: str | None = None) -> None:
+    """Post the invoice (redeem + earn) in frappe's transaction, just before ERPNext writes
+    the submitted document (so the points earned are written with it, and anything that
+    fails later in the submit — GL entries — rolls the ledger back too); a loyalty
+    discount stands only with the ledger's debit of exactly its points, else the submit
+    is refused."""
     if doc.get("is_consolidated"):
         return
     loyalty = ZERO if doc.get("is_return") else dec(doc.get("lgst_loyalty_amount"))
@@ -346,7 +349,7 @@ def on_submit(doc: Any, method: str | None = None) -> None:
     except sa.exc.SQLAlchemyError as exc:
         _throw(_unreachable(doc, exc))
         return
-    doc.db_set("lgst_points_earned", done.points_earned + done.bonus_points, update_modified=False)
+    doc.lgst_points_earned = done.points_earned + done.bonus_points
 
 
 def on_cancel(doc: Any, method: str | None = None) -> None:

@@ -2,6 +2,6 @@
 Invoice are spendable on a Sales Invoice and back (one account per mobile number). The
 consolidated Sales Invoice a POS closing makes (`is_consolidated`) posts nothing again."""
 
-from loyalty_gst.erpnext.invoice import before_validate, on_cancel, on_submit, validate
+from loyalty_gst.erpnext.invoice import before_submit, before_validate, on_cancel, validate
 
-__all__ = ["before_validate", "on_cancel", "on_submit", "validate"]
+__all__ = ["before_submit", "before_validate", "on_cancel", "validate"]

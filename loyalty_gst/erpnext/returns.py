@@ -1,5 +1,5 @@
 """Returns (credit notes) of loyalty invoices: the discount they carry back, and the
-points they restore and reverse on submit (`service.return_`, pro rata on the lines
+points they restore and reverse as they are submitted (`service.return_`, pro rata on the lines
 returned). A return of a return moves no points: it is refused when loyalty is involved.
 """
 
@@ -82,5 +82,5 @@ def post(doc: Any) -> None:
         )  # fmt: skip
     except UnknownDocument:
         return  # the original was issued before the ledger: nothing to restore
-    doc.db_set("lgst_points_redeemed", -done.points_restored, update_modified=False)
-    doc.db_set("lgst_points_earned", -done.points_reversed, update_modified=False)
+    doc.lgst_points_redeemed = -done.points_restored
+    doc.lgst_points_earned = -done.points_reversed

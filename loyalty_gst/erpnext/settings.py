@@ -19,7 +19,7 @@ def program_book() -> pg.ProgramBook:
     once per distinct text — a ProgramBook is frozen)."""
     import frappe
 
-    row = frappe.db.get_singles_dict(SETTINGS)
+    row = frappe.get_cached_doc(SETTINGS)  # frappe clears it when the settings change
     text = row.get("program")
     if text and text.strip():
         return _parsed(text, str(row.get("program_format") or "json").lower())
@@ -42,7 +42,7 @@ def _packaged() -> pg.ProgramBook:
 def company_rules(company: str) -> tuple[Treatment, Basis]:
     import frappe
 
-    row = frappe.db.get_value(
+    row = frappe.get_cached_value(
         "Company", company, ["lgst_redemption_treatment", "lgst_redemption_basis"], as_dict=True
     )
     row = row or {}
@@ -55,7 +55,7 @@ def disabled() -> bool:
     """Loyalty GST Settings' "Disable loyalty": no points move, no discount is given."""
     import frappe
 
-    return bool(frappe.db.get_single_value(SETTINGS, "disabled"))
+    return bool(frappe.get_cached_doc(SETTINGS).get("disabled"))
 
 
 def seller_gstin(doc: Any) -> str:
@@ -77,4 +77,4 @@ def company_gstin(company: str) -> str:
     """India Compliance's GSTIN when present, else ERPNext's Company Tax ID."""
     import frappe
 
-    return str(frappe.db.get_value("Company", company, "tax_id") or "").strip().upper()
+    return str(frappe.get_cached_value("Company", company, "tax_id") or "").strip().upper()

@@ -59,7 +59,7 @@ def test_hooks_name_importable_callables_and_no_override() -> None:
     assert hooks.required_apps == ["frappe/erpnext"]
     paths = [hooks.after_install, hooks.after_migrate]
     for events in hooks.doc_events.values():
-        assert set(events) == {"before_validate", "validate", "on_submit", "on_cancel"}
+        assert set(events) == {"before_validate", "validate", "before_submit", "on_cancel"}
         paths += list(events.values())
     for path in paths:
         module, attr = path.rsplit(".", 1)

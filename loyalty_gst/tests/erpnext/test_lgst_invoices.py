@@ -275,4 +275,5 @@ class TestCoexistence(FrappeTestCase):
             self.assertFalse(frappe.get_meta("Item").has_field("lgst_hsn_code"))
         self.assertFalse(hasattr(hooks, "override_doctype_class"))
         events = frappe.get_hooks("doc_events").get("Sales Invoice", {})
-        self.assertIn("loyalty_gst.erpnext.sales_invoice.on_submit", events.get("on_submit", []))
+        submit = events.get("before_submit", [])
+        self.assertIn("loyalty_gst.erpnext.sales_invoice.before_submit", submit)
