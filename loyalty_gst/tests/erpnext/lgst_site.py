@@ -13,6 +13,7 @@ from typing import Any
 import frappe
 
 from loyalty_gst import service
+from loyalty_gst.erpnext import settings
 from loyalty_gst.erpnext.store_bridge import site_store
 
 COMPANY = "_LGST India Retail"
@@ -151,6 +152,7 @@ def member(points: int) -> tuple[str, str]:
             phone=mobile,
             lots=[(points, dt.date.today() + dt.timedelta(days=300))],
             key=f"opening:{mobile}",
+            program=settings.program_book(),
         )
     return name, mobile
 

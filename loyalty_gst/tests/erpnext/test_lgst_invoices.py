@@ -26,6 +26,7 @@ except ImportError as exc:  # pytest / .ci/run: no bench here
 from erpnext.controllers.sales_and_purchase_return import make_return_doc
 
 from loyalty_gst import service
+from loyalty_gst.erpnext import settings
 from loyalty_gst.erpnext.store_bridge import site_store
 from loyalty_gst.loyalty_gst.report.loyalty_discount_register import loyalty_discount_register
 from loyalty_gst.loyalty_gst.report.loyalty_liability import loyalty_liability
@@ -105,6 +106,7 @@ class TestLoyaltyInvoices(FrappeTestCase):
             site_store(),
             service.Quote(invoice=site_store().get_invoice(si.name, site.GSTIN)),
             key=f"Sales Invoice:{si.name}",
+            program=settings.program_book(),
         )
         self.assertTrue(again.replayed)
         self.assertEqual(available(mobile), 808)
