@@ -46,7 +46,7 @@ def blocks(text: str | None = None) -> list[Block]:
 
 
 def readme_sale() -> dict[str, Any]:
-    """The README's example Sale (its first json block)."""
-    first = next(b for b in blocks() if b.lang == "json" and not b.file)
+    """The README's example Sale (the block written to sale.json)."""
+    first = next(b for b in blocks() if b.file == "sale.json")
     data: dict[str, Any] = json.loads(first.body)
     return data
