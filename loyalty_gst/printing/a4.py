@@ -174,7 +174,7 @@ def _lines(c: Content) -> Table:
     head = [
         "#",
         "Description",
-        "HSN",
+        "HSN/SAC",
         "Qty / UQC",
         "Unit price",
         "Value",

@@ -38,6 +38,7 @@ class Row(_Frozen):
     no: str
     description: str
     hsn: str
+    code_label: str  # HSN for goods, SAC for services
     qty: str
     uqc: str
     unit_price: str
@@ -128,6 +129,7 @@ def _row(ln: TaxedLine, heads: tuple[str, ...]) -> Row:
         no=str(ln.line_no),
         description=ln.description or ln.sku,
         hsn=ln.hsn,
+        code_label="SAC" if ln.is_service else "HSN",
         qty=f.qty(ln.qty),
         uqc=ln.unit,
         unit_price=f.grouped(ln.unit_price),
@@ -149,12 +151,14 @@ def _recipient(inv: TaxedInvoice) -> tuple[str, tuple[str, ...]]:
             # Rule 46(e): name, address and state are due at ₹50,000 or more
             return "Recipient", ("Unregistered recipient — name and address not recorded",)
         return "Recipient", ("Walk-in customer (unregistered)",)
-    lines = (
+    lines: tuple[str, ...] = (
         b.legal_name,
         b.address,
         f"{b.city} {b.pincode}",
         f"State: {state_text(b.state_code)}",
     )
+    if b.country != "IN":
+        lines += (f"Country: {b.country}",)
     title = "Recipient (registered)" if b.gstin else "Recipient (unregistered)"
     return title, lines
 

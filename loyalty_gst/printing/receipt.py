@@ -76,7 +76,7 @@ def _rule(ops: list[_Op]) -> None:
 def _row(ops: list[_Op], r: Row) -> None:
     desc = r.description + (f" ({r.supply})" if r.supply else "")
     _text(ops, f"{r.no}. {desc}", bold=True)
-    _pair(ops, f"HSN {r.hsn}   {r.qty} {r.uqc} × {r.unit_price}", r.value)
+    _pair(ops, f"{r.code_label} {r.hsn}   {r.qty} {r.uqc} × {r.unit_price}", r.value)
     if r.discount != "0.00":
         _pair(ops, "  Discount", f"-{r.discount}")
     if r.loyalty != "0.00":

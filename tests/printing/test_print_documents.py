@@ -287,3 +287,28 @@ def test_the_font_is_embedded():
     pdf = render(PrintJob(invoice=b2b()))
     assert b"/FontFile2" in pdf  # a TrueType font program inside the PDF
     assert b"+DejaVuSansCondensed" in pdf  # a subset of the shipped face (it has ₹)
+
+
+def test_export_without_payment_names_the_country_and_the_bond():
+    from printing_helpers import DAY, SELLER, SHIRTS
+
+    from loyalty_gst.gst import compute
+    from loyalty_gst.validation import parse_sale
+
+    abroad = {
+        "legal_name": "Gulf Fashion Trading LLC", "address": "Al Fahidi Street 12",
+        "city": "Dubai", "pincode": "999999", "state_code": "96", "country": "AE",
+    }  # fmt: skip
+    inv = compute(
+        parse_sale(
+            {"number": "EXP/2025/0001", "date": DAY.isoformat(), "seller": SELLER,
+             "buyer": abroad, "category": "EXPWOP", "lines": [SHIRTS]}
+        )
+    )  # fmt: skip
+    text = flat(text_of(render(PrintJob(invoice=inv))))
+    for wanted in [
+        "Gulf Fashion Trading LLC", "Country: AE", "Place of supply: Other Countries (96)",
+        "under bond or LUT without payment of IGST", "₹2,000.00",  # 2 × 1000, no tax
+    ]:  # fmt: skip
+        assert wanted in text, wanted
+    assert "CGST" not in text
