@@ -72,9 +72,16 @@ def _cess_share(discount: int, cess_rate: Any) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _paise(v: Any) -> int:
+    """paise_of with the store's own form inlined: text with exactly two decimals."""
+    if type(v) is str and v[-3:-2] == ".":
+        return int(v.replace(".", "", 1))
+    return paise_of(v)
+
+
 def register_row(body: Mapping[str, Any]) -> RegisterRow:
     """The register's row of one document (TaxedInvoice JSON)."""
-    p = paise_of
+    p = _paise
     sign = -1 if body["kind"] == "credit_note" else 1
     inter = body["supply"] == "inter"
     by_rate: dict[str, list[int]] = {}

@@ -78,7 +78,7 @@ def reconcile(
         out.skipped.append("gstr1")
     if tally is not None:
         out.compared.append("tally")
-        found = tally_side.read(tally, gstin, diffs)
+        found = tally_side.vouchers(tally, gstin, diffs)
         tally_side.compare(got.docs, found, diffs, (span.start.isoformat(), span.end.isoformat()))
     else:
         out.skipped.append("tally")

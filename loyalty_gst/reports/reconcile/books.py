@@ -7,6 +7,7 @@ books imply is built from exactly the documents compared everywhere else.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -55,13 +56,14 @@ def read(store: Store, span: Span, tick: Callable[[int], None] | None = None) ->
     add_view = builder.add_view
     docs: dict[str, Book] = {}
     p = paise_of
+    intern = sys.intern  # kind, date and category repeat: one string object each
     for n, d in enumerate(iter_docs(store, span.where()), start=1):
         b = d.body
         add_view(of_json(b))
         t = b["totals"]
         against = b.get("against")
         docs[b["number"]] = Book(
-            b["kind"], b["date"], b["category"], d.cancelled,
+            intern(b["kind"]), intern(b["date"]), intern(b["category"]), d.cancelled,
             int((b.get("loyalty") or {}).get("points_redeemed", 0)),
             against["number"] if against else None,
             p(t["amount_payable"]), p(t["taxable_value"]), p(t["cgst"]), p(t["sgst"]),

@@ -7,11 +7,12 @@ output tax ledger (CGST, SGST, IGST, cess), the loyalty discount line and the ta
 value (items + sales ledgers − loyalty discount) — all to the paisa, with the default
 ledger names of tally_export (LedgerNames). A stored document without a voucher, a
 voucher without a document and a cancelled invoice still in Tally are differences.
+Vouchers are compared as they stream in: memory holds the books and a set of numbers.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
@@ -39,8 +40,12 @@ class Found(NamedTuple):
 
 
 def _paise(s: str | None) -> int:
+    """Tally's amount text in whole paise ("-866.00" → -86600; the 2-decimal form fast)."""
+    t = (s or "").strip()
+    if t[-3:-2] == "." and t.replace("-", "", 1).replace(".", "", 1).isdigit():
+        return int(t.replace(".", "", 1))
     try:
-        return int((Decimal((s or "0").strip() or "0") * 100).to_integral_value())
+        return int((Decimal(t or "0") * 100).to_integral_value())
     except InvalidOperation:
         return 0
 
@@ -64,55 +69,59 @@ def _found(v: etree._Element, n: LedgerNames) -> Found:
     for it in v.iter("ALLINVENTORYENTRIES.LIST", "INVENTORYENTRIES.LIST"):
         taxable += _paise(it.findtext("AMOUNT"))
     raw = (v.findtext("DATE") or "").strip()
-    try:
-        date = dt.datetime.strptime(raw, "%Y%m%d").date().isoformat()
-    except ValueError:
-        date = raw
+    date = f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}" if len(raw) == 8 and raw.isdigit() else raw
     return Found(date, abs(party), abs(heads[n.cgst]), abs(heads[n.sgst]), abs(heads[n.igst]),
                  abs(heads[n.cess]), abs(loyalty), abs(taxable))  # fmt: skip
 
 
-def read(folder: str | Path, gstin: str, diffs: Differences) -> dict[tuple[str, str], Found]:
-    """(kind, number) → what Tally holds; a missing or empty folder is a difference."""
+def vouchers(
+    folder: str | Path, gstin: str, diffs: Differences
+) -> Iterator[tuple[str, str, Found]]:
+    """(kind, number, what Tally holds) of each voucher of `gstin`, streamed; a missing or
+    empty folder is a difference."""
     p = Path(folder)
     files = sorted(p.glob("*.xml")) if p.is_dir() else []
-    out: dict[tuple[str, str], Found] = {}
     names = LedgerNames()
+    seen = 0
     for f in files:
         for _, v in etree.iterparse(str(f), tag="VOUCHER", huge_tree=True, recover=True):
             cmp = (v.findtext("CMPGSTIN") or "").strip()
             if cmp == gstin:
                 vchtype = (v.get("VCHTYPE") or v.findtext("VOUCHERTYPENAME") or "").strip()
                 number = (v.findtext("VOUCHERNUMBER") or "").strip()
-                key = (KIND_OF.get(vchtype, vchtype), number)
-                if key in out:
-                    diffs.add("tally", number, "voucher", "one", "twice")
-                out[key] = _found(v, names)
+                seen += 1
+                yield KIND_OF.get(vchtype, vchtype), number, _found(v, names)
             v.clear()
             while v.getprevious() is not None:
                 del v.getparent()[0]
-    if not out:
+    if not seen:
         what = "no such folder" if not p.is_dir() else f"no vouchers of {gstin}"
         diffs.add("tally", "-", "folder", "vouchers", f"{what}: {p}")
-    return out
 
 
 def compare(
     docs: dict[str, Book],
-    found: dict[tuple[str, str], Found],
+    found: Iterable[tuple[str, str, Found]],
     diffs: Differences,
     period: tuple[str, str],
 ) -> None:
+    """Each voucher against its document as it streams in; then the documents none matched."""
     start, end = period
-    diffs.checked["tally"] = len(found)
-    for number, b in docs.items():
-        got = found.pop((b.kind, number), None)
-        if b.cancelled:
-            if got is not None:
-                diffs.add("tally", number, "voucher", "cancelled", "present")
+    matched: set[str] = set()
+    count = 0
+    for kind, number, got in found:
+        count += 1
+        b = docs.get(number)
+        if b is None or b.kind != kind:
+            if start <= got.date <= end:
+                diffs.add("tally", number, "voucher", "missing", f"present ({kind})")
             continue
-        if got is None:
-            diffs.add("tally", number, "voucher", "present", "missing")
+        if number in matched:
+            diffs.add("tally", number, "voucher", "one", "twice")
+            continue
+        matched.add(number)
+        if b.cancelled:
+            diffs.add("tally", number, "voucher", "cancelled", "present")
             continue
         if got.date != b.date:
             diffs.add("tally", number, "date", b.date, got.date)
@@ -127,6 +136,7 @@ def compare(
         ):
             if want != have:
                 diffs.add("tally", number, name, text(want), text(have))
-    for (kind, number), got in sorted(found.items()):
-        if start <= got.date <= end:
-            diffs.add("tally", number, "voucher", "missing", f"present ({kind})")
+    diffs.checked["tally"] = count
+    for number, b in docs.items():
+        if not b.cancelled and number not in matched:
+            diffs.add("tally", number, "voucher", "present", "missing")
