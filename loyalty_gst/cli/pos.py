@@ -69,7 +69,7 @@ def _required(o: dict[str, Any]) -> None:
         raise InvalidInput.one("--terminal", t, "a till name is 1–2 letters or digits")
 
 
-def _terminal(ctx: click.Context) -> Any:
+def terminal_of(ctx: click.Context) -> Any:
     from loyalty_gst.pos import Terminal
 
     o = ctx.obj
@@ -106,7 +106,7 @@ def lookup(ctx: click.Context, mobile: str, as_json: bool) -> None:
     from loyalty_gst.identity import normal_mobile
 
     phone = normal_mobile(mobile)
-    t = _terminal(ctx)
+    t = terminal_of(ctx)
     data = t.lookup(phone)
     where = "cached" if data.get("offline") else "live"
     if as_json:
@@ -125,7 +125,7 @@ def sync(ctx: click.Context, as_json: bool) -> None:
     """Push the outbox; refresh balances. Server down: one line, exit 1, nothing lost."""
     from loyalty_gst.pos import Offline
 
-    t = _terminal(ctx)
+    t = terminal_of(ctx)
     try:
         t.refresh_program()
         r = t.sync()
@@ -149,7 +149,7 @@ def sync(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
     """Outbox counts and the points redeemed offline (the exposure)."""
-    data = _terminal(ctx).status()
+    data = terminal_of(ctx).status()
     if as_json:
         emit_json(data)
         return
@@ -221,3 +221,14 @@ def simulate(
         pause=pause,
     )
     main(plan, summary)
+
+
+def _desk() -> None:
+    """Billing from the desk: `pos sell`, `pos return` (loyalty_gst.cli.pos_desk)."""
+    from loyalty_gst.cli.pos_desk import return_, sell
+
+    pos.add_command(sell)
+    pos.add_command(return_)
+
+
+_desk()

@@ -53,7 +53,7 @@ def test_setup_then_rerun_changes_nothing(tmp_path: Path) -> None:
     assert _counts(url) == {
         "lgst_company": 1,
         "lgst_registrations": 2,
-        "lgst_stores": 3,
+        "lgst_stores": 4,
         "lgst_items": 5,
         "lgst_programs": 2,
         "lgst_series": 0,
