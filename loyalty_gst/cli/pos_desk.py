@@ -43,6 +43,22 @@ def _picks(specs: tuple[str, ...]) -> list[tuple[str, Decimal]]:
     return out
 
 
+def _lines(t: Any, picks: list[tuple[str, Decimal]]) -> tuple[list[Any], bool]:
+    """The picks as sale lines; an item the till does not know is bad input, named."""
+    from loyalty_gst.pos import Refused
+
+    for i, (code, _) in enumerate(picks, start=1):
+        try:
+            t.item(code)
+        except Refused as exc:
+            why = "no item with that SKU or barcode"
+            if exc.code == "not_ready":
+                why += " (the till has no catalogue yet: run `pos sync` online once)"
+            raise InvalidInput.one(f"item {i}", code, why) from None
+    lines, inclusive = t.lines_for(picks)
+    return list(lines), bool(inclusive)
+
+
 def receipt_text(inv: TaxedInvoice, *, balance: int | None, offline: bool) -> str:
     from loyalty_gst.printing.figures import count, inr, qty
 
@@ -116,7 +132,7 @@ def sell(
     try:
         with contextlib.suppress(Offline):  # offline: bill with what the till cached
             t.refresh_program()
-        lines, inclusive = t.lines_for(picks)
+        lines, inclusive = _lines(t, picks)
         proof = None
         if points:
             proof = _presence(t, mobile, app_code, otp)
