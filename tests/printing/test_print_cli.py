@@ -107,7 +107,66 @@ def test_print_a_stored_document_with_the_balance_after_it(tmp_path):
     assert (
         f"Points redeemed: 400 × ₹0.25 = ₹100.00, balance after: {first.balance:,}" in text
     )
+    # the later sale cancelled: it prints marked so
+    store = open_store(url)
+    try:
+        service.void(
+            store, invoice_number="INV/0002", seller_gstin=SELLER["gstin"], key="v1",
+            reason="order cancelled", program=book, now=NOW,
+        )  # fmt: skip
+    finally:
+        store.dispose()
+    code, said = run("INV/0002", "--db", url, "-o", str(out))
+    assert code == 0 and "CANCELLED — this document was cancelled" in text_of(out.read_bytes())
     code, said = run("INV/9999", "--db", url, "-o", str(out))
     assert code == 1 and "no stored document" in said
     code, said = run("INV/0001", "--db", url, "--gstin", "29AAPFU0939F1ZR", "-o", str(out))
     assert code == 1 and "no stored document" in said
+
+
+def test_a_stored_e_invoice_prints_its_irn_and_signed_qr_until_cancelled(tmp_path):
+    from printing_helpers import BUYER_MH, qr_codes
+
+    from einvoice.builder import build
+    from einvoice.client import IrpClient
+    from einvoice.config import IrpConfig
+    from einvoice.log import EinvoiceLog
+    from einvoice.standin import Account, StandinIrp
+
+    url = f"sqlite:///{tmp_path / 'books.sqlite'}"
+    store = open_store(url)
+    book = fixtures.load().book
+    when = dt.datetime(2025, 11, 21, 18, 5, 9)
+    irp = StandinIrp(Account(gstin=SELLER["gstin"]), sandbox=False, clock=lambda: when)
+    base = irp.start()
+    a = irp.account
+    client = IrpClient(
+        IrpConfig(base_url=base, gstin=a.gstin, username=a.username, password=a.password,
+                  client_id=a.client_id, client_secret=a.client_secret,
+                  public_key=irp.public_key_pem.decode()),
+        log_store=EinvoiceLog(store.engine),  # the log beside the books, in one database
+    )  # fmt: skip
+    try:
+        sale = Sale(
+            number="INV/0007", date=dt.date(2025, 11, 21), seller=Seller(**SELLER),
+            buyer=BUYER_MH, store="MUM-BAN", channel="store",
+            lines=(SaleLine(sku="SHIRT", hsn="6105", qty=Decimal(2), unit="PCS",
+                            unit_price=Decimal(1000), gst_rate=Decimal(5)),),
+        )  # fmt: skip
+        done = service.commit(store, sale, key="b2b", program=book, now=NOW)
+        reg = client.generate(build(done.invoice))
+        out = tmp_path / "e.pdf"
+        code, said = run("INV/0007", "--db", url, "-o", str(out))
+        assert code == 0, said
+        text = " ".join(text_of(out.read_bytes()).split())
+        assert f"Ack No: {reg.ack_no}" in text and "Ack Date: 21/11/2025 18:05" in text
+        assert reg.irn in text.replace(" ", "")
+        assert qr_codes(out.read_bytes()) == [reg.signed_qr]
+        assert "CANCELLED" not in text
+        client.cancel(reg.irn, "2", "data entry mistake")
+        code, said = run("INV/0007", "--db", url, "-o", str(out))
+        assert code == 0, said
+        assert "its IRN was cancelled at the IRP" in " ".join(text_of(out.read_bytes()).split())
+    finally:
+        irp.stop()
+        store.dispose()
