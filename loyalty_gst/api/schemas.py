@@ -217,7 +217,8 @@ class TokenView(BaseModel):
     gstin: str | None
     terminal: str | None
     created_at: str
-    revoked_at: str | None
+    revoked_at: str | None  # a rotated token's end of grace may lie ahead
+    expires_at: str | None = None  # issued + the kind's TTL
 
 
 class TokenIssued(TokenView):

@@ -1,14 +1,26 @@
 """API tokens: `lgst_<id>_<secret>`; only sha256(secret) is stored. Each terminal and each
 web/app channel has its own, bound to a store and that store's GSTIN registration; an
-admin token manages the others. Revoked tokens fail at once (checked on every request)."""
+admin token manages the others.
+
+Every token expires: `ttl(kind)` after it was issued (terminal and channel 90 days, admin
+30 days; LOYALTY_GST_TOKEN_TTL_<KIND> in seconds overrides). `rotate` issues the
+successor with the same binding and lets the old token live on for a grace period, so a
+till switches over without downtime. A revocation is seen by every server process and
+node within `CACHE_SECONDS`: the token check reads the row through a short cache (one
+query per token and process at most every CACHE_SECONDS, not a transaction per request);
+revoking in this process evicts it at once."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import hmac
+import os
 import secrets
+import threading
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -19,6 +31,25 @@ from loyalty_gst.store import Store
 from loyalty_gst.store import schema as s
 
 KINDS = ("terminal", "channel", "admin")
+TTL = {
+    "terminal": dt.timedelta(days=90),
+    "channel": dt.timedelta(days=90),
+    "admin": dt.timedelta(days=30),
+}
+CACHE_SECONDS = 0.5  # a revocation on another node is refused within this
+ROTATE_GRACE = dt.timedelta(hours=1)
+
+
+def ttl(kind: str) -> dt.timedelta:
+    """How long a token of `kind` lives after it was issued."""
+    seconds = os.environ.get(f"LOYALTY_GST_TOKEN_TTL_{kind.upper()}")
+    return dt.timedelta(seconds=int(seconds)) if seconds else TTL[kind]
+
+
+def expires_at(kind: str, created_at: str) -> str:
+    """The stamp at which a token issued at `created_at` stops working."""
+    born = dt.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    return stamp(born + ttl(kind))
 
 
 @dataclass(frozen=True)
@@ -103,15 +134,35 @@ def issue(
     )
 
 
-def revoke(store: Store, token_id: str) -> bool:
+def revoke(store: Store, token_id: str, *, at: dt.datetime | None = None) -> bool:
+    """Revoke a live token now (or from `at`, a rotation's end of grace). A token whose
+    revocation was only scheduled is revoked now."""
     t = s.tokens
+    now = stamp(dt.datetime.now(dt.UTC))
     with store.begin() as conn:
         done = conn.execute(
             t.update()
-            .where(t.c.id == token_id, t.c.revoked_at.is_(None))
-            .values(revoked_at=stamp(dt.datetime.now(dt.UTC)))
+            .where(t.c.id == token_id, sa.or_(t.c.revoked_at.is_(None), t.c.revoked_at > now))
+            .values(revoked_at=stamp(at) if at is not None else now)
         )
+    _forget(store, token_id)
     return bool(done.rowcount)
+
+
+def rotate(
+    store: Store, token_id: str, *, grace: dt.timedelta = ROTATE_GRACE
+) -> IssuedToken | None:
+    """A successor for a live token (same kind, store, terminal); the old one keeps
+    working for `grace`, then stops. None when there is no such live token."""
+    t = s.tokens
+    now = stamp(dt.datetime.now(dt.UTC))
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(t).where(t.c.id == token_id)).first()
+    if row is None or (row.revoked_at is not None and row.revoked_at <= now):
+        return None
+    new = issue(store, kind=row.kind, store_code=row.store_code, terminal=row.terminal)
+    revoke(store, token_id, at=dt.datetime.now(dt.UTC) + grace)
+    return new
 
 
 def listing(store: Store) -> list[sa.Row[object]]:
@@ -127,14 +178,40 @@ def authenticate(store: Store, header: str | None) -> Caller:
     parts = header[7:].strip().split("_", 2)
     if len(parts) != 3 or parts[0] != "lgst" or not parts[1] or not parts[2]:
         raise Unauthorized("malformed token")
-    t = s.tokens
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(t).where(t.c.id == parts[1])).first()
+    row = _row(store, parts[1])
     if row is None or not hmac.compare_digest(row.secret_sha256, _digest(parts[2])):
         raise Unauthorized("unknown token")
-    if row.revoked_at is not None:
+    now = stamp(dt.datetime.now(dt.UTC))
+    if row.revoked_at is not None and row.revoked_at <= now:
         raise Unauthorized("this token was revoked")
+    if expires_at(row.kind, row.created_at) <= now:
+        raise Unauthorized("this token has expired; issue or rotate a new one")
     where = None
     if row.kind == "channel" and row.store_code:
         where = company.current(store).store(row.store_code).channel
     return Caller(row.id, row.kind, row.store_code, row.gstin, row.terminal, where)
+
+
+_TOKEN = sa.select(s.tokens).where(s.tokens.c.id == sa.bindparam("id"))
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def _row(store: Store, token_id: str) -> Any:
+    """The token's row, read from the database at most every CACHE_SECONDS per process."""
+    key = (store.url, token_id)
+    hit = _cache.get(key)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    with store.engine.connect() as conn:
+        row = conn.execute(_TOKEN, {"id": token_id}).first()
+    with _cache_lock:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        _cache[key] = (time.monotonic(), row)
+    return row
+
+
+def _forget(store: Store, token_id: str) -> None:
+    with _cache_lock:
+        _cache.pop((store.url, token_id), None)

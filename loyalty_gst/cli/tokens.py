@@ -1,4 +1,4 @@
-"""`loyalty-gst tokens issue|revoke|list`: API tokens for terminals, channels and admins.
+"""`loyalty-gst tokens issue|revoke|rotate|list`: API tokens for terminals, channels and admins.
 A token's text is printed once, by `issue`, to standard output; only its hash is kept."""
 
 from __future__ import annotations
@@ -58,6 +58,28 @@ def revoke(ctx: click.Context, token_id: str) -> None:
     click.echo(f"revoked {token_id}")
 
 
+@tokens.command()
+@click.argument("token_id")
+@click.option("--grace", type=click.IntRange(0, 30 * 86400), default=3600, show_default=True,
+              help="Seconds the old token keeps working.")  # fmt: skip
+@click.pass_context
+def rotate(ctx: click.Context, token_id: str, grace: int) -> None:
+    """Issue TOKEN_ID's successor (printed once); the old token stops after --grace."""
+    import datetime as dt
+
+    from loyalty_gst.api import tokens as t
+
+    store = open_existing(ctx.obj["url"])
+    try:
+        done = t.rotate(store, token_id, grace=dt.timedelta(seconds=grace))
+    finally:
+        store.dispose()
+    if done is None:
+        raise click.ClickException(f"no live token {token_id}")
+    click.echo(done.token)
+    click.echo(f"rotated {token_id} → {done.id}; {token_id} stops in {grace} s", err=True)
+
+
 @tokens.command("list")
 @click.pass_context
 def list_(ctx: click.Context) -> None:
@@ -68,6 +90,7 @@ def list_(ctx: click.Context) -> None:
     try:
         for r in t.listing(store):
             state = f"revoked {r.revoked_at}" if r.revoked_at else "live"
+            state += f", expires {t.expires_at(r.kind, r.created_at)}"
             click.echo(
                 f"{r.id}  {r.kind:8}  {r.store_code or '-':8}  {r.terminal or '-':6}  {state}"
             )

@@ -43,6 +43,7 @@ def test_every_route_but_health_checks_the_token() -> None:
         ("/v1/tokens", "GET"),
         ("/v1/tokens", "POST"),
         ("/v1/tokens/{token_id}", "DELETE"),
+        ("/v1/tokens/{token_id}/rotate", "POST"),
         ("/v1/reports/overdrafts", "GET"),
         ("/v1/reports/register", "GET"),
     } <= admin_only

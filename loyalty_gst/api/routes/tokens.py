@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from loyalty_gst.api import tokens as tk
 from loyalty_gst.api.deps import Admin, Svc
 from loyalty_gst.api.schemas import TokenIssued, TokenRequest, TokenView
-from loyalty_gst.errors import NotFound
+from loyalty_gst.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/v1/tokens", tags=["admin"])
 
@@ -41,9 +41,25 @@ def list_tokens(c: Admin, svc: Svc) -> list[TokenView]:
             terminal=r.terminal,
             created_at=r.created_at,
             revoked_at=r.revoked_at,
+            expires_at=tk.expires_at(r.kind, r.created_at),
         )
         for r in tk.listing(svc.store)
     ]
+
+
+@router.post("/{token_id}/rotate", response_model=TokenIssued)
+def rotate_token(token_id: str, c: Admin, svc: Svc, grace_seconds: int = 3600) -> TokenIssued:
+    """A successor token (same kind, store, till); the old one works `grace_seconds` more."""
+    if not 0 <= grace_seconds <= 30 * 86400:
+        raise InvalidInput.one("grace_seconds", grace_seconds, "0 to 30 days")
+    t = tk.rotate(svc.store, token_id, grace=dt.timedelta(seconds=grace_seconds))
+    if t is None:
+        raise NotFound("no such live token")
+    now = tk.stamp(dt.datetime.now(dt.UTC))
+    return TokenIssued(
+        id=t.id, kind=t.kind, store=t.store_code, gstin=t.gstin, terminal=t.terminal,
+        created_at=now, revoked_at=None, expires_at=tk.expires_at(t.kind, now), token=t.token,
+    )  # fmt: skip
 
 
 @router.delete("/{token_id}", status_code=204)
