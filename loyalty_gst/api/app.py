@@ -18,7 +18,7 @@ from loyalty_gst import __version__, web
 from loyalty_gst import program as pg
 from loyalty_gst.api import presence, problems
 from loyalty_gst.api.deps import Services
-from loyalty_gst.api.live import Broadcaster
+from loyalty_gst.api.live import broadcaster
 from loyalty_gst.api.routes import ROUTERS
 from loyalty_gst.notify import Notifier, WhatsAppConfig, config_from_env
 from loyalty_gst.store import Store, open_store
@@ -37,7 +37,7 @@ def create_app(
         store=st,
         program=program,
         notifier=Notifier(st, whatsapp),
-        live=Broadcaster(),
+        live=broadcaster(st.engine),
         key=key,
         public_pem=presence.public_pem(key),
     )

@@ -293,7 +293,7 @@ def _commit(
 
 def _use_hold(conn: sa.Connection, hold_key: str, points: int, account_id: int, now: str) -> None:
     """Spend a quote's hold: it must be open, unexpired, this account's, for these points."""
-    h = ent.get_hold(conn, hold_key)
+    h = ent.get_hold(conn, hold_key, account_id=account_id)
     if (
         h is None
         or h.status != "open"  # type: ignore[attr-defined]
@@ -302,4 +302,4 @@ def _use_hold(conn: sa.Connection, hold_key: str, points: int, account_id: int, 
         or h.account_id != account_id  # type: ignore[attr-defined]
     ):
         raise HoldExpired(f"the hold {hold_key} has lapsed or was used; quote again")
-    ent.set_hold(conn, hold_key, "used")
+    ent.set_hold(conn, hold_key, "used", account_id=account_id)

@@ -21,10 +21,10 @@ from loyalty_gst.store import schema as s
 # form and cache key on every call instead of building and keying a new statement.
 _e, _lt, _h, _sp, _rq = s.entries, s.lots, s.holds, s.spend, s.requests
 _ENTRY_INSERT = _e.insert()
-_LOT_TAKE = _lt.update().where(_lt.c.id == sa.bindparam("lid"))
-_LOT_TAKE = _LOT_TAKE.values(remaining=_lt.c.remaining - sa.bindparam("n"))
-_LOT_GIVE = _lt.update().where(_lt.c.id == sa.bindparam("lid"))
-_LOT_GIVE = _LOT_GIVE.values(remaining=_lt.c.remaining + sa.bindparam("n"))
+# a lot is changed by its id and its account (the distribution key: docs/scale.md)
+_LOT_ROW = sa.and_(_lt.c.id == sa.bindparam("lid"), _lt.c.account_id == sa.bindparam("a"))
+_LOT_TAKE = _lt.update().where(_LOT_ROW).values(remaining=_lt.c.remaining - sa.bindparam("n"))
+_LOT_GIVE = _lt.update().where(_LOT_ROW).values(remaining=_lt.c.remaining + sa.bindparam("n"))
 _LOT_INSERT = _lt.insert()
 _HEAD = s.accounts.update().where(s.accounts.c.id == sa.bindparam("b_id"))
 _LOTS = (
@@ -62,10 +62,11 @@ def apply(
             "hash": e.hash,
         },
     )
+    a = e.account_id
     if plan.takes:
-        conn.execute(_LOT_TAKE, [{"lid": t.lot_id, "n": t.points} for t in plan.takes])
+        conn.execute(_LOT_TAKE, [{"lid": t.lot_id, "a": a, "n": t.points} for t in plan.takes])
     if plan.gives:
-        conn.execute(_LOT_GIVE, [{"lid": t.lot_id, "n": t.points} for t in plan.gives])
+        conn.execute(_LOT_GIVE, [{"lid": t.lot_id, "a": a, "n": t.points} for t in plan.gives])
     if plan.new_lots:
         conn.execute(
             _LOT_INSERT,
@@ -230,13 +231,30 @@ _OPEN_HOLDS = sa.select(sa.func.coalesce(sa.func.sum(_h.c.points), 0)).where(
 )
 _GET_HOLD = sa.select(_h).where(_h.c.key == sa.bindparam("k"))
 _SET_HOLD = _h.update().where(_h.c.key == sa.bindparam("k"))
+# with the account known (the checkout's case): routed by the distribution key too
+_GET_OWN_HOLD = _GET_HOLD.where(_h.c.account_id == sa.bindparam("a"))
+_SET_OWN_HOLD = _SET_HOLD.where(_h.c.account_id == sa.bindparam("a"))
+_OWN_HOLDS_LIKE = (
+    sa.select(_h)
+    .where(_h.c.account_id == sa.bindparam("a"), _h.c.key.like(sa.bindparam("prefix")))
+    .order_by(_h.c.id)
+)
 
 
-def get_hold(conn: sa.Connection, key: str) -> sa.Row[object] | None:
+def get_hold(
+    conn: sa.Connection, key: str, *, account_id: int | None = None
+) -> sa.Row[object] | None:
+    """The hold `key` (of `account_id`, when the caller knows whose it must be)."""
+    if account_id is not None:
+        return conn.execute(_GET_OWN_HOLD, {"k": key, "a": account_id}).first()
     return conn.execute(_GET_HOLD, {"k": key}).first()
 
 
-def holds_like(conn: sa.Connection, prefix: str) -> list[sa.Row[object]]:
+def holds_like(
+    conn: sa.Connection, prefix: str, *, account_id: int | None = None
+) -> list[sa.Row[object]]:
+    if account_id is not None:
+        return list(conn.execute(_OWN_HOLDS_LIKE, {"a": account_id, "prefix": prefix + "%"}))
     h = s.holds
     return list(conn.execute(sa.select(h).where(h.c.key.like(prefix + "%")).order_by(h.c.id)))
 
@@ -249,7 +267,10 @@ def add_hold(conn: sa.Connection, *, account_id: int, key: str, points: int, unt
     )
 
 
-def set_hold(conn: sa.Connection, key: str, status: str) -> None:
+def set_hold(conn: sa.Connection, key: str, status: str, *, account_id: int | None = None) -> None:
+    if account_id is not None:
+        conn.execute(_SET_OWN_HOLD, {"k": key, "a": account_id, "status": status})
+        return
     conn.execute(_SET_HOLD, {"k": key, "status": status})
 
 
