@@ -12,7 +12,8 @@ phase runs in a fresh process (its own peak RSS):
   register-csv   loyalty-gst report register → CSV    (goal: < 60 s, < 300 MB)
   register-xlsx  loyalty-gst report register → XLSX   (goal: < 60 s)
   reconcile      ledger ↔ store ↔ GSTR-1 ↔ Tally      (goal: < 120 s)
-Single process, no multiprocessing. Prints one JSON line per phase.
+Single process, no multiprocessing. Prints one JSON line per phase: wall seconds, CPU
+seconds (user + system: what the phase costs when the machine is shared), peak RSS.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import datetime as dt
 import importlib.util
 import json
+import resource
 import subprocess
 import sys
 import tempfile
@@ -153,13 +155,22 @@ def phase(name: str, work: Path) -> None:
         ]
     res = CliRunner().invoke(main, args, catch_exceptions=False)
     secs = time.perf_counter() - start
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = use.ru_utime + use.ru_stime  # float ok: timing, not money
     extra: dict[str, object] = {}
     if name == "reconcile":
         body = json.loads(out.read_text())
         extra = {"differences": len(body["differences"]), "summary": body["summary"]}
-    print(json.dumps({"phase": name, "seconds": round(secs, 1), "peak_rss_mb": peak_mb(),
-                      "exit_code": res.exit_code, "output_mb": out.stat().st_size >> 20,
-                      **extra}))  # fmt: skip
+    figures = {
+        "phase": name,
+        "seconds": round(secs, 1),
+        "cpu_seconds": round(cpu, 1),
+        "peak_rss_mb": peak_mb(),
+        "exit_code": res.exit_code,
+        "output_mb": out.stat().st_size >> 20,
+        **extra,
+    }
+    print(json.dumps(figures))
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ Decimal numbers (never floats) formatted `#,##0.00`; dates as dates.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,14 @@ def _value(kind: str, v: Any) -> Any:
     return v
 
 
+def _place(values: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterator[WriteOnlyCell]:
+    for col_idx, cell in enumerate(values, 1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+
+
 class _Writer:
     def __init__(self, wb: Workbook, title: str, columns: Sequence[Column]) -> None:
         self.wb, self.title, self.columns = wb, title[:28], columns
@@ -54,6 +62,10 @@ class _Writer:
         self.sheets += 1
         name = self.title if self.sheets == 1 else f"{self.title} {self.sheets}"
         ws: WriteOnlyWorksheet = self.wb.create_sheet(name)
+        # every value we append is already a styled cell (or None): place it directly,
+        # instead of openpyxl's generic path, which tries each Cell as a value first
+        # (a caught ValueError per cell — most of the time of a large sheet)
+        ws._values_to_row = _place  # type: ignore[method-assign]
         ws.freeze_panes = "A2"
         for i, c in enumerate(self.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = c.width + 2
