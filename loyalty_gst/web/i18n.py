@@ -44,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "consent": "WhatsApp messages",
         "consent_help": "Choose what we may send you. Reply STOP on WhatsApp to stop all at once.",
         "save": "Save",
+        "record_optin": "Record the member's opt-in",
         "my_data": "Download my data",
         "erase": "Erase me",
         "erase_help": (
@@ -131,6 +132,7 @@ TEXT: dict[str, dict[str, str]] = {
         "consent": "WhatsApp संदेश",
         "consent_help": "चुनें कि हम आपको क्या भेजें। सब रोकने के लिए WhatsApp पर STOP लिखें।",
         "save": "सहेजें",
+        "record_optin": "सदस्य की सहमति दर्ज करें",
         "my_data": "मेरा डेटा डाउनलोड करें",
         "erase": "मुझे मिटाएँ",
         "erase_help": "आपका नाम और नंबर हमेशा के लिए हटा दिए जाएँगे। कर कानून के अनुसार बिल बने रहेंगे।",

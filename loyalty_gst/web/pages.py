@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from loyalty_gst.privacy import consent
 from loyalty_gst.web import auth, i18n, views
 
 HERE = Path(__file__).parent
@@ -37,7 +38,11 @@ def sign_in(request: Request) -> Response:
 
 @router.get("/desk", response_class=HTMLResponse)
 def desk(request: Request) -> Response:
-    return render(request, "desk.html", page="desk")
+    lang = i18n.lang_of(request)
+    version = consent.CURRENT_WORDING
+    return render(
+        request, "desk.html", page="desk", wording=consent.WORDING[version][lang], version=version
+    )
 
 
 @router.get("/admin", response_class=HTMLResponse)

@@ -61,6 +61,11 @@ def test_desk_sale_member_page_and_live_dashboard(site: Site) -> None:
         _click(desk, "lookup")
         desk.find_element("id", "mobile").submit()
         _wait(desk, lambda d: _text(d, "balance") == "2000")
+        # the member agrees at the till to WhatsApp receipts (wording wa-1, channel desk)
+        desk.find_element("css selector", "#optin summary").click()
+        desk.find_element("css selector", "#consent input[name=receipts]").click()
+        desk.find_element("css selector", "#consent button").click()
+        _wait(desk, lambda d: "✓" in _text(d, "banner"))
         for code, qty in (("6109-0003", "2"), ("6109-0001", "1")):
             _type(desk, "code", code)
             _type(desk, "qty", qty)
@@ -104,11 +109,16 @@ def test_desk_sale_member_page_and_live_dashboard(site: Site) -> None:
             owner,
             lambda d: number.split("/")[0] in _text(d, "today") or "MUM-BAN" in _text(d, "today"),
         )
+        _wait(owner, lambda d: len(d.find_elements("css selector", "#charts img")) == 3, 30)
         screenshot(owner, site.shots, "3-dashboard-live")
         assert _fits(owner) <= 360
         balance_after = int(done.split("→ ")[1].split(" ")[0])
         # earned: 4 points per ₹100 of the taxable ₹2848 = 113.92 → 113
         assert "−300 +113" in done and balance_after == 2000 - 300 + 113
+        # the opted-in receipts went out on WhatsApp: redeem, then earn
+        names = lambda: [m["template"]["name"] for m in site.wa.messages]  # noqa: E731
+        _wait(desk, lambda d: "loyalty_earn_receipt" in names())
+        assert names() == ["loyalty_otp", "loyalty_redeem_receipt", "loyalty_earn_receipt"]
 
         # the member signs in on their phone and sees it
         member = desk

@@ -40,9 +40,8 @@ function show(ev) {
   tr.className = "fresh";
   tr.dataset.number = ev.number || "";
   tr.dataset.lagMs = ev.at ? String(got - ev.at) : "";
-  cell(tr, new Date(ev.at || got).toLocaleTimeString("en-IN", { timeZone: "Asia/Kolkata" }));
-  cell(tr, ev.store || "");
-  cell(tr, (ev.kind || "") + " " + (ev.number || ""));
+  cell(tr, new Date(ev.at || got).toLocaleTimeString("en-IN", { timeZone: "Asia/Kolkata", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }));
+  cell(tr, (ev.store || "") + " · " + (ev.kind || "") + " " + (ev.number || ""));
   cell(tr, ev.total ? rupees(ev.total) : "", "num");
   cell(tr, ev.points ? "−" + ev.points : "", "num");
   while (body.rows.length > 50) body.deleteRow(-1);
@@ -58,13 +57,13 @@ async function today() {
     body.textContent = "";
     for (const r of d.rows) {
       const tr = body.insertRow();
-      cell(tr, r.store); cell(tr, r.channel);
+      cell(tr, r.store + " · " + r.channel);
       cell(tr, rupees(r.sales), "num"); cell(tr, r.points_redeemed, "num");
       cell(tr, rupees(r.gst_foregone), "num");
     }
     const foot = $("today").tFoot; foot.textContent = "";
     const tr = foot.insertRow();
-    cell(tr, WORDS.total); cell(tr, d.totals.documents);
+    cell(tr, WORDS.total + " (" + d.totals.documents + ")");
     cell(tr, rupees(d.totals.sales), "num"); cell(tr, d.totals.points_redeemed, "num");
     cell(tr, rupees(d.totals.gst_foregone), "num");
   } catch (e) { banner(e.message); }
@@ -115,10 +114,9 @@ async function tokens() {
     body.textContent = "";
     for (const r of rows) {
       const tr = body.insertRow();
-      cell(tr, r.id); cell(tr, r.kind + (r.terminal ? " " + r.terminal : ""));
-      cell(tr, r.store || ""); cell(tr, (r.created_at || "").slice(0, 16).replace("T", " "));
-      cell(tr, (r.revoked_at || "").slice(0, 16).replace("T", " "));
-      const td = tr.insertCell();
+      cell(tr, r.id.slice(0, 6) + "… " + r.kind + " " + (r.store || "") + " " + (r.terminal || ""));
+      cell(tr, (r.created_at || "").slice(0, 10));
+      const td = cell(tr, (r.revoked_at || "").slice(0, 10));
       if (!r.revoked_at) {
         const b = document.createElement("button");
         b.type = "button"; b.textContent = WORDS.revoke; b.className = "danger";

@@ -39,6 +39,7 @@ $("lookup").addEventListener("submit", async (ev) => {
     $("available").textContent = m.available;
     $("tier").textContent = m.tier;
     $("member").hidden = false;
+    $("optin").hidden = false;
     banner("");
   } catch (e) { $("member").hidden = true; fail(e); }
 });
@@ -178,6 +179,16 @@ $("askowner").addEventListener("click", async () => {
       if (now.status === "rejected") { held = null; banner(WORDS.owner_rejected); return; }
       await new Promise((r) => setTimeout(r, 1000));
     }
+  } catch (e) { fail(e); }
+});
+
+$("consent").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const purposes = [...$("consent").querySelectorAll("input:checked")].map((b) => b.name);
+  try {
+    await api("POST", "/v1/desk/consent",
+      { mobile: $("mobile").value, purposes, wording: $("consent").dataset.wording });
+    banner(WORDS.consent + " ✓", true);
   } catch (e) { fail(e); }
 });
 
