@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "print": "loyalty_gst.cli.documents:print_",
     "reconcile": "loyalty_gst.cli.reconcile:reconcile",
     "standin": "loyalty_gst.cli.standin:standin",
+    "member": "loyalty_gst.cli.member:member",
 }
 
 

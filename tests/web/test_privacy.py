@@ -144,3 +144,24 @@ def st_key(st: Store) -> bytes:
     with st.engine.connect() as conn:
         text = conn.scalar(sa.select(s.keys.c.pem).where(s.keys.c.name == "pseudonym"))
     return bytes.fromhex(text)
+
+
+def test_member_cli_exports_shows_consents_and_erases(db: tuple[str, Store]) -> None:
+    url, st = db
+    service.migrate_opening(st, phone=PHONE, lots=[(500, FAR)], key="opening:c")
+    a = service.lookup(st, PHONE).account_id
+    with st.begin() as conn:
+        consent.record(conn, a, "reminders", True, channel="member_page")
+    r = _cli(url, "member", "--db", url, "export", "--mobile", PHONE)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["account"]["mobile"] == PHONE
+    r = _cli(url, "member", "--db", url, "consent", "--account", str(a))
+    lines = dict(line.split(None, 1) for line in r.stdout.splitlines())
+    assert lines["reminders"].startswith("yes ") and "member_page wa-1" in lines["reminders"]
+    assert lines["otp"] == "no   never asked"
+    r = _cli(url, "member", "--db", url, "erase", "--mobile", PHONE, "--yes")
+    assert r.returncode == 0 and r.stdout.strip() == f"account {a} erased"
+    r = _cli(url, "member", "--db", url, "export", "--account", str(a))
+    assert PHONE not in r.stdout and PHONE[-10:] not in r.stdout
+    r = _cli(url, "member", "--db", url, "export", "--mobile", PHONE)
+    assert r.returncode != 0  # the number finds nobody any more
