@@ -5,4 +5,5 @@ window.ui = SwaggerUIBundle({
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
+  validatorUrl: null,
 });
