@@ -35,7 +35,9 @@ def _click(driver, element_id: str) -> None:  # type: ignore[no-untyped-def]
 
 def _fits(driver) -> int:  # type: ignore[no-untyped-def]
     """The page's width in CSS pixels (no horizontal scrolling at 360 px)."""
-    return int(driver.execute_script("return document.documentElement.scrollWidth"))
+    width = int(driver.execute_script("return document.documentElement.scrollWidth"))
+    print(f"\n{driver.current_url.split('/', 3)[-1] or '/'}: {width} px wide at 360 px")
+    return width
 
 
 def _sign_in_staff(driver, site: Site, token: str) -> None:  # type: ignore[no-untyped-def]
