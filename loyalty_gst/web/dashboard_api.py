@@ -1,5 +1,6 @@
 """The owner's dashboard (admin token): live commits across every store (SSE), today's
-sales, points and GST foregone by store and channel, the analytics charts."""
+sales, points and GST foregone by store and channel (the charts come from the reports'
+`/v1/reports/analytics/{chart}.png`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Request
-from fastapi import Path as FPath
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.service.common import IST
@@ -79,45 +79,3 @@ def all_events(c: auth.Admin, request: Request) -> StreamingResponse:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
-
-
-@router.get("/dashboard/charts", response_model=list[str])
-def chart_names(c: auth.Admin) -> list[str]:
-    return sorted(charts())
-
-
-@router.get("/dashboard/charts/{name}.png", response_class=Response)
-def chart(
-    c: auth.Admin, request: Request, name: str = FPath(max_length=32)
-) -> Response:
-    from loyalty_gst.errors import NotFound
-
-    if name not in charts():
-        raise NotFound(f"no chart {name}")
-    return Response(draw(auth.store_of(request), name), media_type="image/png")
-
-
-def charts() -> dict[str, Any]:
-    """The analytics charts of the last twelve months (PNG), drawn by the reports room."""
-    from loyalty_gst.reports import charts as rc
-
-    return {
-        "points": rc.points_by_month,
-        "gst_foregone": rc.gst_foregone_by_store,
-        "cohorts": rc.cohort_repeat,
-    }
-
-
-def draw(store: Store, name: str) -> bytes:
-    import tempfile
-    from pathlib import Path
-
-    from loyalty_gst.reports.analytics_report import analytics
-    from loyalty_gst.reports.period import Span
-
-    today = dt.datetime.now(IST).date()
-    start = (today.replace(day=1) - dt.timedelta(days=330)).replace(day=1)
-    a = analytics(store, Span(start=start, end=today))
-    with tempfile.TemporaryDirectory(prefix="lgst_chart_") as tmp:
-        path = charts()[name](a, Path(tmp) / f"{name}.png")
-        return Path(path).read_bytes()

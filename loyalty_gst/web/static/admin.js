@@ -71,11 +71,14 @@ async function today() {
 
 async function charts() {
   try {
-    const names = await api("GET", "/v1/dashboard/charts");
+    // the last twelve months, from the first of the month eleven months ago
+    const now = new Date();
+    const first = new Date(Date.UTC(now.getFullYear(), now.getMonth() - 11, 1));
+    const span = "?from=" + first.toISOString().slice(0, 10) + "&to=" + now.toISOString().slice(0, 10);
     const box = $("charts");
-    box.textContent = names.length ? "" : WORDS.none;
-    for (const n of names) {
-      const png = await api("GET", "/v1/dashboard/charts/" + encodeURIComponent(n) + ".png");
+    box.textContent = "";
+    for (const n of ["points", "gst_foregone", "cohorts"]) {
+      const png = await api("GET", "/v1/reports/analytics/" + n + ".png" + span);
       const img = document.createElement("img");
       img.alt = n; img.src = URL.createObjectURL(png);
       box.appendChild(img);
