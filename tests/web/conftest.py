@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from loyalty_gst import service
+from loyalty_gst import fixtures, service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.notify.standin import WhatsAppStandIn
@@ -37,6 +37,7 @@ def _shots(tmp: Path) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = create_temp_database("sqlite")
     store = open_store(url)
+    fixtures.set_up(store)
     for p in (PHONE, OTHER):
         service.migrate_opening(store, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
     admin = tokens.issue(store, kind="admin").token

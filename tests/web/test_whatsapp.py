@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from web_helpers import APP_SECRET, FAR, OTHER, PHONE, stop_reply
 
-from loyalty_gst import service
+from loyalty_gst import fixtures, service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.models import Sale
@@ -37,6 +37,7 @@ def wa() -> Iterator[WhatsAppStandIn]:
 def store() -> Iterator[Store]:
     url = create_temp_database("sqlite")
     st = open_store(url)
+    fixtures.set_up(st)
     for p in (PHONE, OTHER):
         service.migrate_opening(st, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
     yield st
@@ -218,6 +219,7 @@ def test_expiry_reminders_n_days_ahead_and_tier_changes(store: Store, wa: WhatsA
 def test_without_a_sender_an_otp_request_is_refused_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = create_temp_database("sqlite")
     st = open_store(url)
+    fixtures.set_up(st)
     service.migrate_opening(st, phone=PHONE, lots=[(500, FAR)], key="o")
     till = tokens.issue(st, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path / "server.log")
