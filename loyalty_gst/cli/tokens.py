@@ -18,7 +18,7 @@ def tokens(ctx: click.Context, url: str | None) -> None:
 
 @tokens.command()
 @click.option("--kind", type=click.Choice(["terminal", "channel", "admin"]), required=True)
-@click.option("--store", "store_code", default=None, help="Store code, as set up (loyalty-gst setup).")
+@click.option("--store", "store_code", default=None, help="Store code, as set up.")
 @click.option("--terminal", default=None, help="Till name, for a terminal token.")
 @click.pass_context
 def issue(ctx: click.Context, kind: str, store_code: str | None, terminal: str | None) -> None:

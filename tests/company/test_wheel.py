@@ -91,7 +91,7 @@ def test_wheel_in_a_fresh_venv_sets_up_sells_and_prints(tmp_path: Path) -> None:
                 ],
                 work,
                 {**env, "LOYALTY_GST_POS_TOKEN": till},
-            )  # fmt: skip
+            )
         )
     finally:
         server.terminate()
