@@ -72,11 +72,17 @@ def from_pydantic(
     exc: ValidationError | Sequence[Any], prefix: Sequence[str | int] = ()
 ) -> list[Problem]:
     """Every error pydantic found, as problems (the path joined with dots)."""
-    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    errors = list(exc.errors() if isinstance(exc, ValidationError) else exc)
+    paths = [tuple(e.get("loc", ())) for e in errors]
     out: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in errors:
-        loc = [*prefix, *err.get("loc", ())]
+        own = tuple(err.get("loc", ()))
+        if err.get("type") == "too_short" and any(
+            len(p) > len(own) and p[: len(own)] == own for p in paths
+        ):
+            continue  # "too few items" only because its items failed: they are named
+        loc = [*prefix, *own]
         path = path_of(loc)
         msg = _msg(err)
         if (path, msg) in seen:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,11 @@ from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
 # GST rate rationalisation (22 Sep 2025) and the end of compensation cess (1 Feb 2026)
 SLABS_ENDED = (frozenset((Decimal(12), Decimal(28))), dt.date(2025, 9, 22))
 CESS_ENDED = dt.date(2026, 2, 1)
+DOCNO_RULE = (
+    "document number: at most 16 characters, letters, digits, '/' or '-', "
+    "not starting with 0, '/' or '-'"
+)
+RATE_RULE = "GST rate must be one of " + ", ".join(sorted(map(str, RATES), key=Decimal))
 
 
 def load_json(text: str | bytes, *, source: str = "<json>", marked: bool = False) -> Any:
@@ -54,11 +60,69 @@ def parse_sale(data: dict[str, Any] | str | bytes, *, sandbox: bool = False) -> 
     try:
         sale = Sale.model_validate(data)
     except ValidationError as exc:
-        raise invalid(exc) from None
+        shape = invalid(exc).problems
+        raise InvalidInput([*shape, *check_raw(data, shape, sandbox=sandbox)]) from None
     problems = check_sale(sale, sandbox=sandbox)
     if problems:
         raise InvalidInput(problems)
     return sale
+
+
+def check_raw(
+    data: Any, known: tuple[Problem, ...] | list[Problem] = (), *, sandbox: bool = False
+) -> list[Problem]:
+    """The field rules of `check_sale` that can be judged on a sale that did not parse
+    (pydantic refused its shape): number, GSTINs, PINs, and each line's HSN, unit, rate and
+    quantity — so a file with five problems is told all five, not only the shape's.
+    Fields already in `known` are left out."""
+    if not isinstance(data, dict):
+        return []
+    seen = {p.field for p in known}
+    out: list[Problem] = []
+
+    def text(v: Any) -> str | None:
+        return v if isinstance(v, str) else None
+
+    number = text(data.get("number"))
+    if number is not None and not codes.docno_ok(number):
+        out.append(Problem("number", number, DOCNO_RULE, "2151"))
+    for party in ("seller", "buyer"):
+        block = data.get(party)
+        if not isinstance(block, dict):
+            continue
+        g = text(block.get("gstin"))
+        if g:
+            out += _gstin(f"{party}.gstin", g, sandbox)
+        pin = text(block.get("pincode"))
+        if pin is not None and not codes.pin_ok(pin):
+            out.append(Problem(f"{party}.pincode", pin, "PIN must be 6 digits"))
+    lines = data.get("lines")
+    for i, ln in enumerate(lines if isinstance(lines, list) else []):
+        if not isinstance(ln, dict):
+            continue
+        at = f"lines.{i}"
+        hsn, unit = text(ln.get("hsn")), text(ln.get("unit"))
+        if hsn is not None and not codes.hsn_ok(hsn):
+            out.append(Problem(f"{at}.hsn", hsn, "HSN/SAC must be 4, 6 or 8 digits"))
+        if unit is not None and not codes.uqc_ok(unit):
+            out.append(Problem(f"{at}.unit", unit, "unit is not a GST UQC (NOS, PCS, KGS, …)"))
+        rate = _number(ln.get("gst_rate"))
+        if rate is not None and rate not in RATES:
+            out.append(Problem(f"{at}.gst_rate", rate, RATE_RULE))
+        qty = _number(ln.get("qty"))
+        if qty is not None and qty <= 0:
+            out.append(Problem(f"{at}.qty", qty, "quantity must be positive"))
+    return [p for p in out if p.field not in seen]
+
+
+def _number(value: Any) -> Decimal | None:
+    """A strict amount (string or integer) as Decimal, else None (pydantic names it)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
+    if not re.fullmatch(r"-?[0-9]{1,15}(\.[0-9]{1,6})?", text):
+        return None
+    return Decimal(text)
 
 
 def _gstin(path: str, value: str, sandbox: bool) -> list[Problem]:
@@ -73,15 +137,7 @@ def check_sale(sale: Sale, *, sandbox: bool = False) -> list[Problem]:
     """Every GST rule the sale breaks, as data (empty list: the sale is good)."""
     p: list[Problem] = []
     if not codes.docno_ok(sale.number):
-        p.append(
-            Problem(
-                "number",
-                sale.number,
-                "document number: at most 16 characters, letters, digits, '/' or '-', "
-                "not starting with 0, '/' or '-'",
-                "2151",
-            )
-        )
+        p.append(Problem("number", sale.number, DOCNO_RULE, "2151"))
     p += _gstin("seller.gstin", sale.seller.gstin, sandbox)
     seller_state = sale.seller.gstin[:2]
     if not codes.pin_ok(sale.seller.pincode):
@@ -157,13 +213,7 @@ def check_sale(sale: Sale, *, sandbox: bool = False) -> list[Problem]:
         if not codes.uqc_ok(ln.unit):
             p.append(Problem(f"{at}.unit", ln.unit, "unit is not a GST UQC (NOS, PCS, KGS, …)"))
         if ln.gst_rate not in RATES:
-            p.append(
-                Problem(
-                    f"{at}.gst_rate",
-                    ln.gst_rate,
-                    "GST rate must be one of " + ", ".join(sorted(map(str, RATES), key=Decimal)),
-                )
-            )
+            p.append(Problem(f"{at}.gst_rate", ln.gst_rate, RATE_RULE))
         if ln.cess_rate < 0 or ln.cess_rate > 400:
             p.append(Problem(f"{at}.cess_rate", ln.cess_rate, "cess rate must be 0–400"))
         if ln.tax_category != "taxable" and ln.gst_rate != 0:

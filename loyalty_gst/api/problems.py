@@ -14,7 +14,9 @@ from starlette.routing import Match
 
 from loyalty_gst.api.schemas import Problem
 from loyalty_gst.errors import InvalidInput, LoyaltyGstError
+from loyalty_gst.errors import Problem as Broken
 from loyalty_gst.problems import from_pydantic, header, lines
+from loyalty_gst.validation import check_raw
 
 log = logging.getLogger("loyalty_gst.api")
 
@@ -76,8 +78,15 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     raw = list(exc.errors())
     errors = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in raw]
-    # the same lines as the CLI's: the body's paths without the leading "body"
-    found = lines(from_pydantic([{**e, "loc": _in_body(e["loc"])} for e in raw]))
+    # the same lines as the CLI's: the body's paths without the leading "body", and the
+    # sale's field rules that can be judged though its shape was refused (as the CLI does)
+    shape = from_pydantic([{**e, "loc": _in_body(e["loc"])} for e in raw])
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict) and isinstance(body.get("sale"), dict):
+        inside = [Broken(p.field.removeprefix("sale."), p.value, p.rule) for p in shape]
+        more = check_raw(body["sale"], inside)
+        shape += [Broken(f"sale.{p.field}", p.value, p.rule, p.code) for p in more]
+    found = lines(shape)
     return problem(422, "validation_error", header(len(found)), errors, found)
 
 

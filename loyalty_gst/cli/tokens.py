@@ -81,18 +81,30 @@ def rotate(ctx: click.Context, token_id: str, grace: int) -> None:
 
 
 @tokens.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
 @click.pass_context
-def list_(ctx: click.Context) -> None:
+def list_(ctx: click.Context, as_json: bool) -> None:
     """Every token: id, kind, store, terminal, revoked (never the secret)."""
     from loyalty_gst.api import tokens as t
+    from loyalty_gst.cli.show import console, emit_json, table
 
     store = open_existing(ctx.obj["url"])
     try:
-        for r in t.listing(store):
-            state = f"revoked {r.revoked_at}" if r.revoked_at else "live"
-            state += f", expires {t.expires_at(r.kind, r.created_at)}"
-            click.echo(
-                f"{r.id}  {r.kind:8}  {r.store_code or '-':8}  {r.terminal or '-':6}  {state}"
-            )
+        rows = list(t.listing(store))
     finally:
         store.dispose()
+    if as_json:
+        emit_json(
+            [
+                {"id": r.id, "kind": r.kind, "store": r.store_code, "terminal": r.terminal,
+                 "revoked_at": r.revoked_at, "expires_at": t.expires_at(r.kind, r.created_at)}
+                for r in rows
+            ]
+        )  # fmt: skip
+        return
+    out = table(f"{len(rows)} token(s)", "id", "kind", "store", "till", "state")
+    for r in rows:
+        state = f"revoked {r.revoked_at}" if r.revoked_at else "live"
+        state += f", expires {t.expires_at(r.kind, r.created_at)}"
+        out.add_row(r.id, r.kind, r.store_code or "-", r.terminal or "-", state)
+    console().print(out)

@@ -17,9 +17,10 @@ from typing import IO
 
 from pydantic import ValidationError
 
-from loyalty_gst.errors import InvalidInput
+from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.gstr1.view import DocView, of_json
 from loyalty_gst.models import TaxedInvoice
+from loyalty_gst.problems import from_pydantic
 
 
 def _lines(fh: IO[bytes], progress: Callable[[int], None] | None) -> Iterator[tuple[int, bytes]]:
@@ -53,6 +54,6 @@ def iter_invoices(
             try:
                 yield TaxedInvoice.model_validate_json(raw)
             except ValidationError as exc:
-                raise InvalidInput.one(
-                    f"line {n}", raw[:60].decode(errors="replace"), str(exc).splitlines()[0]
+                raise InvalidInput(
+                    [Problem(f"line {n}: {p.field}", p.value, p.rule) for p in from_pydantic(exc)]
                 ) from None

@@ -101,3 +101,18 @@ def test_a_point_value_other_than_the_programs_is_409(api: Server) -> None:
     sale["loyalty"]["point_value"] = "0.25"
     r = api.post("/v1/quote", {"sale": sale, "points": 100})
     assert r.status_code == 403 and r.json()["code"] == "presence_required"
+
+
+def test_shape_and_rules_reported_together(api: Server, tmp_path: Path) -> None:
+    # 5 problems: two of shape (qty a float, a line without its unit price) and three rules
+    sale = worked_sale("0BAD")
+    sale["lines"][0].update(qty=2.5, hsn="61")
+    del sale["lines"][1]["unit_price"]
+    sale["lines"][1]["unit"] = "PIECES"
+    cli = cli_lines(sale, tmp_path)
+    r = api.post("/v1/quote", {"sale": sale})
+    assert r.status_code == 422
+    assert [ln.split(":")[0] for ln in cli] == [
+        "lines.0.qty", "lines.1.unit_price", "[2151] number", "lines.0.hsn", "lines.1.unit"
+    ]  # fmt: skip
+    assert sorted(map(rule_of, cli)) == sorted(map(rule_of, r.json()["lines"]))
