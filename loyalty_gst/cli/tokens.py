@@ -16,6 +16,15 @@ def tokens(ctx: click.Context, url: str | None) -> None:
     ctx.obj = {"url": url}
 
 
+def _check_id(token_id: str) -> None:
+    import re
+
+    from loyalty_gst.errors import InvalidInput
+
+    if not re.fullmatch(r"[0-9a-f]{16}", token_id):
+        raise InvalidInput.one("TOKEN_ID", token_id, "a token id is 16 hex digits (tokens list)")
+
+
 @tokens.command()
 @click.option("--kind", type=click.Choice(["terminal", "channel", "admin"]), required=True)
 @click.option("--store", "store_code", default=None, help="Store code, as set up.")
@@ -40,13 +49,9 @@ def issue(ctx: click.Context, kind: str, store_code: str | None, terminal: str |
 @click.pass_context
 def revoke(ctx: click.Context, token_id: str) -> None:
     """Revoke token TOKEN_ID (the id, not the secret)."""
-    import re
-
     from loyalty_gst.api import tokens as t
-    from loyalty_gst.errors import InvalidInput
 
-    if not re.fullmatch(r"[0-9a-f]{16}", token_id):
-        raise InvalidInput.one("TOKEN_ID", token_id, "a token id is 16 hex digits (tokens list)")
+    _check_id(token_id)
 
     store = open_existing(ctx.obj["url"])
     try:
@@ -68,6 +73,8 @@ def rotate(ctx: click.Context, token_id: str, grace: int) -> None:
     import datetime as dt
 
     from loyalty_gst.api import tokens as t
+
+    _check_id(token_id)
 
     store = open_existing(ctx.obj["url"])
     try:
