@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 
 from loyalty_gst import fixtures, gst, program
+from loyalty_gst.demo import index
 from loyalty_gst.models import Sale, TaxedInvoice
 from loyalty_gst.money import ZERO, format_inr
 from loyalty_gst.sample_day import sales_of_day
@@ -105,3 +106,5 @@ def demo(out_dir: str, day: str, count: int, seed: int) -> None:
     )
     for line in run.notes:
         console.print(line)
+    page = index.write(out)
+    console.print(f"[bold]where to look:[/] {page} links every file above with what it is")
