@@ -33,6 +33,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (422, "Invalid input, with the field paths"),
         (429, "A limit was reached"),
         (500, "Server error"),
+        (503, "The ledger database is unavailable; retry (Retry-After)"),
     )
 }
 
@@ -119,7 +120,20 @@ async def _crash(request: Request, exc: Exception) -> Response:
     return problem(500, "internal_error", "internal error")
 
 
+async def _database_away(request: Request, exc: Exception) -> Response:
+    """The database is unreachable or restarting (the pool dropped the connection): a
+    clear 503 the client retries; nothing was committed."""
+    log.warning("database unavailable on %s: %s", request.url.path, type(exc).__name__)
+    answer = problem(503, "database_unavailable", "the ledger database is unavailable; retry")
+    answer.headers["Retry-After"] = "1"
+    return answer
+
+
 def install(app: FastAPI) -> None:
+    import sqlalchemy as sa
+
+    app.add_exception_handler(sa.exc.OperationalError, _database_away)
+    app.add_exception_handler(sa.exc.InterfaceError, _database_away)
     app.add_exception_handler(LoyaltyGstError, _domain)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(StarletteHTTPException, _http)

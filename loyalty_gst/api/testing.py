@@ -61,6 +61,8 @@ class ServerProcess:
             self.url,
             "--port",
             str(self.port),
+            # one process unless asked: kill() then stops the whole server
+            *(() if "--workers" in self.args else ("--workers", "1")),
             *self.args,
         ]
         out = self.log_path.open("ab")

@@ -21,13 +21,20 @@ from loyalty_gst.store import default_url
 @click.option("--access-log/--no-access-log", default=True, show_default=True)
 @click.option(
     "--workers",
-    default=1,
-    show_default=True,
-    help="Server processes (live event streams then see their own process's commits).",
+    type=int,
+    default=None,
+    help="Server processes [default: the cores on PostgreSQL, where live streams are "
+    "shared (LISTEN/NOTIFY); 1 on SQLite and MariaDB].",
 )
-def serve(url: str | None, host: str, port: int, access_log: bool, workers: int) -> None:
+def serve(url: str | None, host: str, port: int, access_log: bool, workers: int | None) -> None:
     """Serve the /v1 API for terminals, the web shop and the app."""
     import uvicorn
+
+    from loyalty_gst.store.engine import kind_of
+
+    if workers is None:
+        shared = kind_of(url or default_url()) == "postgresql"
+        workers = (os.cpu_count() or 1) if shared else 1
 
     from loyalty_gst.api.app import create_app
     from loyalty_gst.notify import config_from_env

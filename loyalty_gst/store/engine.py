@@ -78,5 +78,9 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=120,
-        pool_pre_ping=True,
+        # no ping per checkout (a round-trip on every transaction): a connection the
+        # server dropped fails its statement, the pool discards it, writes retry
+        # (service.common._retry) and the API answers 503 with Retry-After
+        pool_pre_ping=False,
+        pool_recycle=1800,
     )
