@@ -221,3 +221,10 @@ class PointValueMismatch(LoyaltyGstError):
             f"loyalty.point_value: the request says ₹{asked} a point, the program "
             f"(version {version}) says ₹{program}; send the program's value or leave it out"
         )
+
+
+class OfflineAllowanceExceeded(LedgerError):
+    """An offline redemption beyond what the till was allowed for that member and day."""
+
+    code = "offline_allowance"
+    status = 409

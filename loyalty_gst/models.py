@@ -10,10 +10,12 @@ Field-level rules (GSTIN check character, PIN vs state, HSN, UQC, rates) live in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -26,12 +28,41 @@ from pydantic import (
 from loyalty_gst.ids.codes import is_service_hsn
 from loyalty_gst.money import JsonNumber
 
+# an amount as text: ASCII digits, at most one decimal point; no sign other than a
+# leading "-", no exponent, no underscores, no spaces (Python's Decimal() takes all of
+# those, and full-width digits too). The same pattern is the JSON schema's.
+AMOUNT_PATTERN = r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"
+_AMOUNT = re.compile(AMOUNT_PATTERN)
+AMOUNT_LIMIT = 10**15  # |amount| below ₹1,000 trillion: every total fits a BIGINT of paise
+TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"  # no control characters (NUL, newline, escape …)
+
 
 def _no_float(value: Any) -> Any:
-    if isinstance(value, float | JsonNumber):
-        raise ValueError("amounts must be given as strings or integers, never floats")
+    """An input amount, parsed strictly (see AMOUNT_PATTERN), or a ValueError."""
     if isinstance(value, bool):
         raise ValueError("a boolean is not an amount")
+    if isinstance(value, float | JsonNumber):
+        # JSON's 3.0 is the integer 3 (JSON Schema says so too); any other float is refused
+        try:
+            whole = value == int(value)
+        except (OverflowError, ValueError, ArithmeticError):  # inf, nan
+            whole = False
+        if not (whole and abs(value) < AMOUNT_LIMIT):
+            raise ValueError("amounts must be given as strings or integers, never floats")
+        value = int(value)
+    if isinstance(value, str):
+        if not _AMOUNT.search(value):
+            raise ValueError(
+                "an amount is ASCII digits with at most one decimal point (≤ 15 digits before"
+                " it, ≤ 6 after): no exponent, underscores, spaces or other signs"
+            )
+        return Decimal(value)
+    if isinstance(value, int):
+        if abs(value) >= AMOUNT_LIMIT:
+            raise ValueError(f"an amount is below {AMOUNT_LIMIT:,} in size")
+        return Decimal(value)
+    if isinstance(value, Decimal) and (not value.is_finite() or abs(value) >= AMOUNT_LIMIT):
+        raise ValueError(f"an amount is finite and below {AMOUNT_LIMIT:,} in size")
     return value
 
 
@@ -53,11 +84,13 @@ def _strn(value: Decimal) -> str:
 DECIMAL_IN = WithJsonSchema(
     {
         "anyOf": [
-            {"type": "string", "pattern": r"^-?[0-9]{1,15}(\.[0-9]{1,6})?$"},
-            {"type": "integer"},
+            {"type": "string", "pattern": AMOUNT_PATTERN},
+            {"type": "integer", "minimum": 1 - AMOUNT_LIMIT, "maximum": AMOUNT_LIMIT - 1},
         ]
     }
 )
+# text a person typed: no control characters
+Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
 
 Money = Annotated[
     Decimal,
@@ -96,31 +129,31 @@ class _Frozen(BaseModel):
 
 
 class Seller(_Frozen):
-    gstin: str
-    legal_name: str = Field(min_length=3, max_length=100)
-    trade_name: str | None = None
-    address: str = Field(min_length=1, max_length=100)
-    city: str = Field(min_length=3, max_length=50)
-    pincode: str
+    gstin: Text
+    legal_name: Text = Field(min_length=3, max_length=100)
+    trade_name: Text | None = Field(default=None, max_length=100)
+    address: Text = Field(min_length=1, max_length=100)
+    city: Text = Field(min_length=3, max_length=50)
+    pincode: Text
 
 
 class Buyer(_Frozen):
-    gstin: str | None = None
-    legal_name: str = Field(min_length=3, max_length=100)
-    address: str = Field(min_length=1, max_length=100)
-    city: str = Field(min_length=3, max_length=50)
-    pincode: str
-    state_code: str
-    country: str = "IN"
-    mobile: str | None = None
+    gstin: Text | None = None
+    legal_name: Text = Field(min_length=3, max_length=100)
+    address: Text = Field(min_length=1, max_length=100)
+    city: Text = Field(min_length=3, max_length=50)
+    pincode: Text
+    state_code: Text
+    country: Text = "IN"
+    mobile: Text | None = Field(default=None, max_length=16)
 
 
 class SaleLine(_Frozen):
-    sku: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=300)
-    hsn: str
+    sku: Text = Field(min_length=1, max_length=100)
+    description: Text = Field(default="", max_length=300)
+    hsn: Text
     qty: Qty
-    unit: str
+    unit: Text
     unit_price: Qty
     gst_rate: Rate
     cess_rate: Rate = Decimal(0)
@@ -140,16 +173,67 @@ class SaleLine(_Frozen):
         return self
 
 
+def bounded(pattern: str, low: int, high: int, rule: str, below: Decimal | None = None) -> Any:
+    """An input amount above 0 — as text matching `pattern`, or an integer in [low, high]
+    — and at most `high` (below `below` if given, as the pattern's text allows): the JSON
+    schema states exactly what the validator takes."""
+    shape = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and not shape.search(value):
+            raise ValueError(rule)
+        value = _no_float(value)
+        if isinstance(value, Decimal):
+            top_ok = value < below if below is not None else value <= high
+            if not (value > 0 and top_ok):
+                raise ValueError(rule)
+        return value
+
+    return (
+        BeforeValidator(check),
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": pattern},
+                    {"type": "integer", "minimum": low, "maximum": high},
+                ]
+            }
+        ),
+    )
+
+
+# a positive fraction below 1 with at most 6 decimals: 0.5, 0.25, 0.050 (not 0 or 0.000)
+FRACTION = (
+    r"0\.([1-9][0-9]{0,5}|0[1-9][0-9]{0,4}|00[1-9][0-9]{0,3}|000[1-9][0-9]{0,2}"
+    r"|0000[1-9][0-9]?|00000[1-9])"
+)
+# ₹ a point: above 0, below ₹10,00,000, at most 6 decimals
+POINT_VALUE = Annotated[
+    Decimal,
+    *bounded(
+        rf"^({FRACTION}|[1-9][0-9]{{0,5}}(\.[0-9]{{1,6}})?)$", 1, 999_999,
+        "a point's value in rupees: above 0, below 1000000, at most 6 decimals",
+        Decimal(1_000_000),
+    ),
+]  # fmt: skip
+# a share of the bill in percent: above 0, at most 100
+PERCENT = Annotated[
+    Decimal,
+    *bounded(
+        rf"^(100(\.0{{1,6}})?|[1-9][0-9]?(\.[0-9]{{1,6}})?|{FRACTION})$", 1, 100,
+        "a percentage above 0 and at most 100, at most 6 decimals",
+    ),
+]  # fmt: skip
+
+
 class Loyalty(_Frozen):
     points: int = Field(ge=0)
-    point_value: Annotated[Decimal, BeforeValidator(_no_float), DECIMAL_IN] = Field(gt=0)
+    point_value: POINT_VALUE
     basis: Basis = "taxable"
     treatment: Treatment = "pre_tax_discount"
     # program caps (issue 3 fills them from the program; defaults: no cap)
     min_points: int = Field(default=0, ge=0)
-    max_share_percent: Annotated[Decimal, BeforeValidator(_no_float), DECIMAL_IN] = Field(
-        default=Decimal(100), gt=0, le=100
-    )
+    max_share_percent: PERCENT = Decimal(100)
 
 
 class DocRef(_Frozen):
@@ -157,9 +241,29 @@ class DocRef(_Frozen):
     date: dt.date
 
 
+# dates a sale may carry: GST began on 1 Jul 2017; nothing is dated past 2099
+FIRST_DAY, LAST_DAY = dt.date(2017, 7, 1), dt.date(2099, 12, 31)
+DATE_PATTERN = (
+    r"^(2017-(0[7-9]|1[0-2])|20(1[89]|[2-9][0-9])-(0[1-9]|1[0-2]))-(0[1-9]|[12][0-9]|3[01])$"
+)
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"a date between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+SaleDate = Annotated[
+    dt.date,
+    AfterValidator(_sane_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
+
+
 class Sale(_Frozen):
-    number: str
-    date: dt.date
+    number: Text = Field(min_length=1, max_length=100)
+    date: SaleDate
     kind: DocKind = "invoice"
     seller: Seller
     buyer: Buyer | None = None
@@ -170,9 +274,9 @@ class Sale(_Frozen):
     lines: tuple[SaleLine, ...] = Field(min_length=1, max_length=1000)
     loyalty: Loyalty | None = None
     against: DocRef | None = None
-    store: str | None = None
-    channel: str | None = None
-    customer: str | None = None  # mobile number of the loyalty member, if any
+    store: Text | None = Field(default=None, max_length=32)
+    channel: Text | None = Field(default=None, max_length=16)
+    customer: Text | None = Field(default=None, max_length=16)  # the member's mobile, if any
 
 
 class TaxedLine(_Frozen):

@@ -69,6 +69,15 @@ class Velocity(_Frozen):
     approval_threshold: int = Field(gt=0)  # a redemption above this many points needs approval
 
 
+class Limits(_Frozen):
+    """A company's bounds on one sale; beyond them a sale is refused (422 naming the
+    field), however it arrives. Defaults suit a retail store."""
+
+    max_invoice_value: Dec = Field(default=Decimal(1_000_000), gt=0)  # ₹, Σ qty × unit price
+    max_qty: Dec = Field(default=Decimal(10_000), gt=0)  # per line
+    max_points_per_sale: int = Field(default=100_000, gt=0)
+
+
 class Program(_Frozen):
     version: str
     effective: dt.date
@@ -89,6 +98,7 @@ class Program(_Frozen):
     velocity: Velocity
     hold_minutes: int = Field(default=10, gt=0)
     offline_cap_per_day: int = Field(default=0, ge=0)  # points a terminal may redeem offline
+    limits: Limits = Limits()
 
     @model_validator(mode="after")
     def _tiers_ordered(self) -> Program:
@@ -99,6 +109,23 @@ class Program(_Frozen):
 
     def is_excluded(self, sku: str, hsn: str) -> bool:
         return sku in self.excluded_skus or hsn.startswith(self.excluded_hsn or ("\0",))
+
+
+def check_limits(sale: Sale, program: Program, points: int = 0) -> list[Problem]:
+    """Where the sale passes the company's limits (empty: within them)."""
+    lim = program.limits
+    out: list[Problem] = []
+    for i, ln in enumerate(sale.lines):
+        if ln.qty > lim.max_qty:
+            out.append(Problem(f"lines.{i}.qty", str(ln.qty), f"at most {lim.max_qty} a line"))
+    value = sum((ln.qty * ln.unit_price for ln in sale.lines), ZERO)
+    if value > lim.max_invoice_value:
+        top = lim.max_invoice_value
+        rule = f"the invoice comes to ₹{value:,.2f} before tax; the limit is ₹{top:,}"
+        out.append(Problem("lines", str(value), rule))
+    if points > lim.max_points_per_sale:
+        out.append(Problem("points", points, f"at most {lim.max_points_per_sale} points a sale"))
+    return out
 
 
 class ProgramBook(_Frozen):

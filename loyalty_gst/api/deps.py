@@ -1,8 +1,10 @@
 """Who may call what: every permission and scope check of the API is a dependency here,
 so a route states its check in its signature and cannot forget it.
 
-- `Caller`: any valid token; `Seller`: a terminal or a channel; `TerminalCaller`: a till;
-  `AppChannel`: the app's channel token; `Admin`: an admin token.
+- `Caller`: any valid token; `Staff`: a till, a channel or an admin; `Seller`: a terminal
+  or a channel; `TerminalCaller`: a till;
+  `ChannelCaller`: the web shop or the app; `Member`: a member's own session (the only
+  caller that gets the member's app code); `Admin`: an admin token.
 - `QuotedSale` / `CommittedSale`: the sale as this token may post it (its store and
   GSTIN, GST-checked, its channel), with the customer's presence proven when points are
   redeemed.
@@ -103,15 +105,28 @@ def seller(c: Caller) -> tokens.Caller:
     return c
 
 
+def staff(c: Caller) -> tokens.Caller:
+    """A till, a channel or an admin: the retailer's side, never a member's session."""
+    if c.kind not in ("terminal", "channel", "admin"):
+        raise Forbidden("a till, a channel or an admin token is needed")
+    return c
+
+
 def terminal(c: Caller) -> tokens.Caller:
     if c.kind != "terminal":
         raise Forbidden("only a terminal token does this")
     return c
 
 
-def app_channel(c: Caller) -> tokens.Caller:
-    if c.kind != "channel" or c.channel != "app":
-        raise Forbidden("app codes are issued to the customer's app only")
+def channel(c: Caller) -> tokens.Caller:
+    if c.kind != "channel":
+        raise Forbidden("members sign in through the web shop or the app")
+    return c
+
+
+def member(c: Caller) -> tokens.Caller:
+    if c.kind != "member" or c.account_id is None:
+        raise Forbidden("only the member's own session does this")
     return c
 
 
@@ -122,12 +137,20 @@ def admin(c: Caller) -> tokens.Caller:
 
 
 Seller = Annotated[tokens.Caller, Depends(seller)]
+Staff = Annotated[tokens.Caller, Depends(staff)]
 TerminalCaller = Annotated[tokens.Caller, Depends(terminal)]
-AppChannel = Annotated[tokens.Caller, Depends(app_channel)]
+ChannelCaller = Annotated[tokens.Caller, Depends(channel)]
+Member = Annotated[tokens.Caller, Depends(member)]
 Admin = Annotated[tokens.Caller, Depends(admin)]
 
 
 # --- sales: the sale as this caller may post it ---
+
+
+def scoped_key(c: tokens.Caller, key: str) -> str:
+    """An idempotency key (or event id) as the ledger keeps it: within the token's store
+    and till, so two stores' tills of one name never meet on a key."""
+    return f"{c.store_code or '-'}/{c.terminal or '-'}/{key}"
 
 
 def scoped_sale(c: tokens.Caller, sale: Sale, points: int, book: pg.ProgramBook) -> Sale:
@@ -137,10 +160,11 @@ def scoped_sale(c: tokens.Caller, sale: Sale, points: int, book: pg.ProgramBook)
         raise Forbidden(f"this token sells for {c.store_code} ({c.gstin}) only")
     if sale.store not in (None, c.store_code):
         raise Forbidden(f"this token sells for store {c.store_code} only")
-    problems = check_sale(sale)
+    prog = book.active(sale.date)
+    # the company's limits first: the GST checks do arithmetic on the amounts
+    problems = pg.check_limits(sale, prog, points) or check_sale(sale)
     if problems:
         raise InvalidInput(problems)
-    prog = book.active(sale.date)
     asked = sale.loyalty.point_value if sale.loyalty is not None else None
     if asked is not None and asked != prog.point_value:
         raise PointValueMismatch(asked, prog.point_value, prog.version)
@@ -149,10 +173,14 @@ def scoped_sale(c: tokens.Caller, sale: Sale, points: int, book: pg.ProgramBook)
 
 
 def account_of(store: Store, phone: str | None) -> Account:
+    """The member of a mobile number; a number that is no mobile has no member (404)."""
     if not phone:
         raise UnknownCustomer("points can only be redeemed by a known customer")
     with store.engine.connect() as conn:
-        return identity.resolve(conn, phone=phone)
+        try:
+            return identity.resolve(conn, phone=phone)
+        except InvalidInput as exc:
+            raise UnknownCustomer(f"no member: {exc}") from None
 
 
 def prove(store: Store, proof: PresenceProof | None, phone: str | None) -> None:
@@ -190,6 +218,7 @@ class CommitPosting:
     req: CommitRequest
     sale: Sale
     caller: tokens.Caller
+    key: str  # the request's key within the caller's store and till
 
 
 def quoted_sale(req: QuoteRequest, c: Seller, svc: Svc) -> QuotePosting:
@@ -200,12 +229,15 @@ def quoted_sale(req: QuoteRequest, c: Seller, svc: Svc) -> QuotePosting:
 
 
 def committed_sale(req: CommitRequest, c: Seller, svc: Svc) -> CommitPosting:
-    """A commit against a hold was proven at quote time; a replayed key was proven when
-    it was first posted."""
+    """A commit against a hold was proven at quote time (and the hold is this sale's); a
+    replayed key was proven when it was first posted."""
     sale = scoped_sale(c, req.sale, req.points, svc.book)
-    if req.points and not req.hold_key and not _replay(svc.store, req.key):
+    key = scoped_key(c, req.key)
+    if req.hold_key and not req.hold_key.startswith(f"hold:{sale.seller.gstin}:{sale.number}:"):
+        raise Forbidden("the hold belongs to another sale")
+    if req.points and not req.hold_key and not _replay(svc.store, key):
         prove(svc.store, req.presence, sale.customer)
-    return CommitPosting(req, sale, c)
+    return CommitPosting(req, sale, c, key)
 
 
 def _replay(store: Store, key: str) -> bool:

@@ -12,6 +12,9 @@ import hmac
 import json
 import secrets
 import time
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
@@ -21,7 +24,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from loyalty_gst.errors import OtpAttemptsExceeded, OtpRateLimited, PresenceInvalid
+from loyalty_gst import keyfiles
+from loyalty_gst.errors import (
+    OtpAttemptsExceeded,
+    OtpRateLimited,
+    PresenceInvalid,
+    PresenceRequired,
+)
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store
@@ -29,60 +38,105 @@ from loyalty_gst.store import schema as s
 
 OTP_MINUTES = 5
 OTP_ATTEMPTS = 5
-OTP_SENDS_PER_10_MIN = 3
+OTP_SENDS_PER_10_MIN = 3  # to one number
+OTP_SENDS_PER_TILL_10_MIN = 30  # asked by one till (or one channel)
+OTP_SENDS_PER_STORE_10_MIN = 100  # asked by one store's tills together
 APP_CODE_SECONDS = 300
+MEMBER = "m"  # a sign-in challenge's id starts so; a till's never does (hex)
 
 
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+@cache
+def _otp_key(folder: str) -> bytes:
+    return keyfiles.secret("otp")
+
+
+def otp_digest(challenge: str, code: str) -> str:
+    """HMAC-SHA256 of the challenge and its code under the server's OTP key (a file
+    outside the database): the stored digest cannot be reversed by trying 10⁶ codes
+    without the key."""
+    key = _otp_key(str(keyfiles.folder()))
+    return hmac.new(key, f"{challenge}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 # --- OTP ---
 
 
-def new_otp(store: Store, *, account_id: int, phone: str, now: dt.datetime) -> tuple[str, str, str]:
-    """(challenge id, code, expires_at) — the code goes to the notifier, never to a log."""
+def new_otp(
+    store: Store,
+    *,
+    account_id: int,
+    phone: str,
+    now: dt.datetime,
+    store_code: str | None = None,
+    terminal: str | None = None,
+    sign_in: bool = False,
+) -> tuple[str, str, str]:
+    """(challenge id, code, expires_at) — the code goes to the notifier, never to a log.
+    Limits over 10 minutes: per number, per till (or channel) and per store. A sign-in
+    challenge (`sign_in`) opens a member session and proves nothing at a till."""
     ref = phone_ref(phone)
     t = s.otps
-    with store.begin() as conn:
-        recent = conn.scalar(
-            sa.select(sa.func.count()).where(
-                t.c.phone_ref == ref, t.c.created_at >= stamp(now - dt.timedelta(minutes=10))
-            )
+    since = stamp(now - dt.timedelta(minutes=10))
+
+    def sent(*where: Any) -> int:
+        return int(
+            conn.scalar(sa.select(sa.func.count()).where(t.c.created_at >= since, *where)) or 0
         )
-        if (recent or 0) >= OTP_SENDS_PER_10_MIN:
+
+    with store.begin() as conn:
+        if sent(t.c.phone_ref == ref) >= OTP_SENDS_PER_10_MIN:
             raise OtpRateLimited("too many codes sent to this number; try again in 10 minutes")
-        challenge, code = secrets.token_hex(16), f"{secrets.randbelow(10**6):06d}"
+        if store_code is not None:
+            mine = sent(t.c.store_code == store_code, t.c.terminal == terminal) if terminal else 0
+            if terminal and mine >= OTP_SENDS_PER_TILL_10_MIN:
+                raise OtpRateLimited("too many codes asked by this till; try again in 10 minutes")
+            limit = OTP_SENDS_PER_STORE_10_MIN if terminal else OTP_SENDS_PER_TILL_10_MIN * 10
+            if sent(t.c.store_code == store_code) >= limit:
+                raise OtpRateLimited("too many codes asked by this store; try again in 10 minutes")
+        hexes = secrets.token_hex(16)
+        challenge = MEMBER + hexes[1:] if sign_in else hexes
+        code = f"{secrets.randbelow(10**6):06d}"
         until = stamp(now + dt.timedelta(minutes=OTP_MINUTES))
         conn.execute(
             t.insert().values(
                 id=challenge,
                 account_id=account_id,
                 phone_ref=ref,
-                code_sha256=_sha(challenge + code),
+                code_sha256=otp_digest(challenge, code),
                 created_at=stamp(now),
                 expires_at=until,
                 attempts=0,
+                store_code=store_code,
+                terminal=terminal,
             )
         )
     return challenge, code, until
 
 
 def check_otp(
-    store: Store, *, challenge_id: str, code: str, account_id: int, now: dt.datetime
-) -> None:
+    store: Store,
+    *,
+    challenge_id: str,
+    code: str,
+    account_id: int | None,
+    now: dt.datetime,
+    sign_in: bool = False,
+) -> int:
     """Use the challenge once; a wrong code counts an attempt (committed even though the
-    request fails), the sixth attempt is refused whatever the code."""
+    request fails), the sixth attempt is refused whatever the code. `account_id` None:
+    any member's (a sign-in). Returns the challenge's account id."""
     t = s.otps
+    if challenge_id.startswith(MEMBER) != sign_in:
+        raise PresenceInvalid("no such OTP challenge for this purpose")
     with store.begin() as conn:
         row = conn.execute(sa.select(t).where(t.c.id == challenge_id).with_for_update()).first()
-        if row is None or row.account_id != account_id:
+        if row is None or (account_id is not None and row.account_id != account_id):
             raise PresenceInvalid("no such OTP challenge for this customer")
         if row.attempts >= OTP_ATTEMPTS:
             raise OtpAttemptsExceeded("too many wrong codes; ask for a new OTP")
         if row.used_at is not None or row.expires_at <= stamp(now):
             raise PresenceInvalid("the OTP has expired or was used; ask for a new one")
-        good = hmac.compare_digest(row.code_sha256, _sha(challenge_id + code))
+        good = hmac.compare_digest(row.code_sha256, otp_digest(challenge_id, code))
         conn.execute(
             t.update()
             .where(t.c.id == challenge_id)
@@ -93,6 +147,7 @@ def check_otp(
         )
     if not good:
         raise PresenceInvalid("wrong OTP")
+    return int(row.account_id)
 
 
 # --- app codes (signed, verifiable offline) ---
@@ -186,3 +241,28 @@ def use_app_code(store: Store, code: str, *, phone: str, account_id: int) -> Non
             )
     except sa.exc.IntegrityError as exc:
         raise PresenceInvalid("the app code was already used") from exc
+
+
+def offline_proof(key: Ed25519PrivateKey) -> Callable[[sa.Connection, Any, int], None]:
+    """The check of an offline sale's presence at sync, inside its transaction: the app
+    code the till saw is signed by us, the member's, valid when the sale was made, and
+    used for no other sale (its nonce is spent here)."""
+    public = key.public_key()
+
+    def check(conn: sa.Connection, event: Any, account_id: int) -> None:
+        code, sale = event.presence_code, event.sale
+        if not code or sale is None or not sale.customer:
+            raise PresenceRequired("an offline redemption carries the app code the member showed")
+        data = read_app_code(public, code, phone=sale.customer, now=None)
+        if data.get("a") != account_id:
+            raise PresenceInvalid("the app code belongs to another account")
+        exp = int(str(data.get("exp", 0)))
+        made = event.created_at.timestamp()
+        if not (exp - APP_CODE_SECONDS - 60 <= made <= exp) or made > time.time() + 300:
+            raise PresenceInvalid("the app code was not valid when the sale was made")
+        nonce = str(data["n"])
+        if conn.scalar(sa.select(s.nonces.c.nonce).where(s.nonces.c.nonce == nonce)):
+            raise PresenceInvalid("the app code was already used")
+        conn.execute(s.nonces.insert().values(nonce=nonce, used_at=stamp(dt.datetime.now(dt.UTC))))
+
+    return check

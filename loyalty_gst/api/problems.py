@@ -66,6 +66,9 @@ async def _domain(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidInput):
         errors = [{"loc": ["body", *p.field.split(".")], "msg": p.rule} for p in exc.problems]
         found = lines(exc.problems)
+        if all(p.code == "bad_mobile" for p in exc.problems):
+            # a number that is no mobile has no member: not found, as any unknown number
+            return problem(404, "unknown_customer", str(exc)[:500], errors, found)
         return problem(exc.status, exc.code, str(exc)[:500], errors, found)
     return problem(exc.status, exc.code, str(exc)[:500], None, [" ".join(str(exc).split())])
 

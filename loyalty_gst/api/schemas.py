@@ -8,18 +8,19 @@ URL, so no access log can hold one.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from loyalty_gst.models import ReturnLine, Sale, TaxedInvoice
+from loyalty_gst.models import ReturnLine, Sale, SaleDate, TaxedInvoice
 from loyalty_gst.service import Committed, Returned
 from loyalty_gst.service.offline import Event, EventResult, OverdraftLine
 
 __all__ = [
     "AccountSnapshot",
+    "Allowance",
+    "AllowanceRequest",
     "AppCode",
-    "AppCodeRequest",
     "CommitRequest",
     "Committed",
     "Event",
@@ -27,10 +28,12 @@ __all__ = [
     "FieldError",
     "Health",
     "HistoryEntry",
+    "HistoryRequest",
     "HistoryResponse",
     "LookupRequest",
     "LookupResponse",
     "LotOut",
+    "MemberSession",
     "OtpChallenge",
     "OtpRequest",
     "OverdraftLine",
@@ -39,8 +42,10 @@ __all__ = [
     "ProgramResponse",
     "QuoteRequest",
     "QuoteResponse",
+    "Refusal",
     "ReturnRequest",
     "Returned",
+    "SignIn",
     "SyncRequest",
     "SyncResponse",
     "TokenIssued",
@@ -107,6 +112,7 @@ class LotOut(BaseModel):
 
 class LookupResponse(BaseModel):
     account_id: int
+    account_ref: str  # for URLs (history): unguessable, unlike the id
     mobile: str  # masked
     tier: str
     balance: int
@@ -125,8 +131,14 @@ class HistoryEntry(BaseModel):
     body: dict[str, Any]
 
 
+class HistoryRequest(_In):
+    mobile: str = Mobile
+    limit: int = Field(default=100, ge=1, le=1000)
+
+
 class HistoryResponse(BaseModel):
     account_id: int
+    account_ref: str
     entries: list[HistoryEntry]
 
 
@@ -139,8 +151,14 @@ class OtpChallenge(BaseModel):
     expires_at: str
 
 
-class AppCodeRequest(_In):
-    mobile: str = Mobile
+class SignIn(_In):
+    challenge_id: str = Field(min_length=32, max_length=32, pattern=r"^m[0-9a-f]{31}$")
+    otp: str = Field(pattern=r"^[0-9]{6}$")
+
+
+class MemberSession(BaseModel):
+    session: str  # lgsm_<id>_<secret>: the member's bearer, kept on their device; shown once
+    expires_at: str
 
 
 class AppCode(BaseModel):
@@ -181,13 +199,38 @@ class ReturnRequest(_In):
     key: str = Field(min_length=1, max_length=120)
     invoice_number: str = Field(min_length=1, max_length=32)
     number: str = Field(min_length=1, max_length=32)
-    date: dt.date
+    date: SaleDate
     lines: list[ReturnLine] | None = None
 
 
 class SyncRequest(_In):
     terminal: str = Field(min_length=1, max_length=32)
     events: list[Event] = Field(max_length=500)
+    # the till's last batch: its open offline allowances are settled (unspent points return)
+    settle: bool = True
+
+
+class AllowanceRequest(_In):
+    mobile: str = Mobile
+
+
+class Allowance(BaseModel):
+    """What this till may redeem offline for the member today (its part of the member's
+    one offline budget, shared by every till)."""
+
+    account_id: int
+    day: dt.date
+    points: int
+
+
+class Refusal(BaseModel):
+    """A till's event the ledger refused, as recorded."""
+
+    key: str  # <store>/<till>/<event id>
+    event_id: str
+    code: str | None
+    detail: str | None
+    at: str
 
 
 class AccountSnapshot(BaseModel):
@@ -202,12 +245,28 @@ class AccountSnapshot(BaseModel):
 class SyncResponse(BaseModel):
     results: list[EventResult]
     accounts: list[AccountSnapshot]
+    settled: int = 0  # offline allowance points returned to the members' budgets
 
 
-class TokenRequest(_In):
-    kind: Literal["terminal", "channel", "admin"]
-    store: str | None = Field(default=None, max_length=32)
-    terminal: str | None = Field(default=None, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+class TerminalTokenRequest(_In):
+    kind: Literal["terminal"]
+    store: str = Field(min_length=1, max_length=32)
+    terminal: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class ChannelTokenRequest(_In):
+    kind: Literal["channel"]
+    store: str = Field(min_length=1, max_length=32)  # WEB or APP
+
+
+class AdminTokenRequest(_In):
+    kind: Literal["admin"]
+
+
+# a till's token names its store and till, a channel's its store, an admin's neither
+TokenRequest = Annotated[
+    TerminalTokenRequest | ChannelTokenRequest | AdminTokenRequest, Field(discriminator="kind")
+]
 
 
 class TokenView(BaseModel):

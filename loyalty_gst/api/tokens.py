@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from loyalty_gst import company
+from loyalty_gst.api import sessions
 from loyalty_gst.errors import InvalidInput, Unauthorized
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store
@@ -55,11 +56,12 @@ def expires_at(kind: str, created_at: str) -> str:
 @dataclass(frozen=True)
 class Caller:
     id: str
-    kind: str
+    kind: str  # terminal | channel | admin | member (a member's own session)
     store_code: str | None
     gstin: str | None
     terminal: str | None
     where: str | None = None  # the store's channel as set up: store | web | app
+    account_id: int | None = None  # a member session's account
 
     @property
     def channel(self) -> str | None:
@@ -175,6 +177,9 @@ def authenticate(store: Store, header: str | None) -> Caller:
     """The caller of an `Authorization: Bearer lgst_<id>_<secret>` header, or Unauthorized."""
     if not header or not header.startswith("Bearer "):
         raise Unauthorized("a bearer token is required")
+    if header[7:].strip().startswith(f"{sessions.PREFIX}_"):
+        sid, account_id = sessions.member_of(store, header[7:].strip())
+        return Caller(sid, "member", None, None, None, account_id=account_id)
     parts = header[7:].strip().split("_", 2)
     if len(parts) != 3 or parts[0] != "lgst" or not parts[1] or not parts[2]:
         raise Unauthorized("malformed token")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,12 +21,13 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
-from loyalty_gst import company, service
+from loyalty_gst import company, keyfiles, service
 from loyalty_gst.cli.params import DATE
 from loyalty_gst.cli.show import console, emit_json, json_option, lot_state, points, table
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.identity import normal_mobile, phone_ref
 from loyalty_gst.ids.mobile import mask
+from loyalty_gst.service import checkpoints
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, default_url, open_existing, open_store
 
@@ -117,10 +119,30 @@ def history(ctx: click.Context, phone: str, as_json: bool) -> None:
 
 @ledger.command()
 @click.option("--account", type=int, default=None, help="Only this account id.")
+@click.option(
+    "--checkpoints",
+    "checkpoints_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also check every chain against the signed checkpoints of this file.",
+)
+@click.option(
+    "--public-key",
+    default=None,
+    help="The checkpoint key the auditor trusts (base64, as `ledger checkpoint` prints it).",
+)
 @json_option
 @click.pass_context
-def verify(ctx: click.Context, account: int | None, as_json: bool) -> None:
-    """Check every account's hash chain, balance and lots; exit 1 on any problem."""
+def verify(
+    ctx: click.Context,
+    account: int | None,
+    checkpoints_file: Path | None,
+    public_key: str | None,
+    as_json: bool,
+) -> None:
+    """Check every account's hash chain, balance and lots; exit 1 on any problem. With
+    --checkpoints, a chain rewritten and re-hashed, truncated, or an account deleted since
+    a signed checkpoint is caught too."""
     store = _store(ctx)
     if account is not None:
         from loyalty_gst import identity
@@ -132,16 +154,55 @@ def verify(ctx: click.Context, account: int | None, as_json: bool) -> None:
             except UnknownCustomer:
                 raise InvalidInput.one("--account", account, "no such account") from None
     problems = service.verify(store, account_id=account)
+    if checkpoints_file is not None:
+        with checkpoints_file.open(encoding="utf-8") as f:
+            problems += checkpoints.verify(store, f, trusted_key=public_key)
     if as_json:
         emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
     elif not problems:
-        click.echo("ok: every chain intact, balances agree with entries and lots")
+        extra = ", every signed checkpoint matches" if checkpoints_file else ""
+        click.echo(f"ok: every chain intact, balances agree with entries and lots{extra}")
     else:
         click.echo(f"check failed: {len(problems)} problem(s)", err=True)
         for p in problems:
             click.echo(f"  - {p}", err=True)
     if problems:
         raise click.exceptions.Exit(1)
+
+
+@ledger.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("checkpoints.jsonl"),
+    show_default=True,
+    help="The file the checkpoints are appended to (keep it away from the database).",
+)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The Ed25519 signing key (PEM) [default: $LOYALTY_GST_KEYS/checkpoint.pem, made once].",
+)
+@click.option("--every", type=float, default=None, help="Repeat every this many seconds.")
+@click.option("--times", type=int, default=None, help="With --every: stop after this many.")
+@click.pass_context
+def checkpoint(
+    ctx: click.Context, out: Path, key_file: Path | None, every: float | None, times: int | None
+) -> None:
+    """Sign every account's chain head (Ed25519, key outside the database) and append
+    the checkpoint to --out; once, or on a schedule with --every."""
+    key = keyfiles.signing_key("checkpoint", key_file)
+    done = 0
+    while True:
+        cp = checkpoints.write(_store(ctx), key, out)
+        done += 1
+        click.echo(f"checkpoint {cp['at']}: {len(cp['accounts'])} chain heads signed → {out}")
+        click.echo(f"public key: {cp['key']}")
+        if every is None or (times is not None and done >= times):
+            return
+        time.sleep(every)
 
 
 @ledger.command()

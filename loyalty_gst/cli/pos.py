@@ -167,17 +167,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
 @pos.command()
 @click.option(
-    "--app-token-env",
-    default="LOYALTY_GST_APP_TOKEN",
-    show_default=True,
-    help="Env var with an app-channel token (the customers' phones).",
-)
-@click.option(
     "--customers",
     "customers_file",
     required=True,
     type=click.Path(exists=True),
-    help="JSON list of member mobile numbers.",
+    help="JSON: a list of member mobile numbers, or {mobile: the member's session} (their "
+    "phones then show app codes).",
 )
 @click.option("--sales", default=100, show_default=True)
 @click.option("--seed", default=1, show_default=True)
@@ -189,7 +184,6 @@ def status(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def simulate(
     ctx: click.Context,
-    app_token_env: str,
     customers_file: str,
     sales: int,
     seed: int,
@@ -204,14 +198,16 @@ def simulate(
 
     o = ctx.obj
     a, b = (int(x) for x in offline.split(":")) if offline else (-1, -1)
+    listed = json.loads(Path(customers_file).read_text(encoding="utf-8"))
+    members = dict(listed) if isinstance(listed, dict) else {}
     plan = Plan(
         server=o["server"],
         token=_token(o["token_file"]),
-        app_token=_token(None, app_token_env),
+        members=members,
         db_path=o["db"],
         store_code=o["store"],
         terminal_id=o["terminal"],
-        customers=json.loads(Path(customers_file).read_text(encoding="utf-8")),
+        customers=list(listed),
         sales=sales,
         seed=seed,
         offline_from=a,

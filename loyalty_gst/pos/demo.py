@@ -24,7 +24,7 @@ from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.cli.demo import DemoRun
 from loyalty_gst.pos import local
-from loyalty_gst.pos.simulate import web_shop
+from loyalty_gst.pos.simulate import member_sessions, web_shop
 from loyalty_gst.service.offline import overdrafts
 from loyalty_gst.store import Store, open_store, schema
 
@@ -51,22 +51,22 @@ def run_channels(run: DemoRun) -> None:
         tokens.issue(store, kind="terminal", store_code=code, terminal=f"T{i}")
         for i, code in enumerate(stores, start=1)
     ]
-    app = tokens.issue(store, kind="channel", store_code="APP").token
     web = tokens.issue(store, kind="channel", store_code="WEB").token
-    (folder / "customers.json").write_text(json.dumps(phones), encoding="utf-8")
+    members = member_sessions(store, phones)  # each member signed in on their phone
+    (folder / "customers.json").write_text(json.dumps(members), encoding="utf-8")
     server = ServerProcess.start(url, log_path=folder / "server.log")
     started = time.monotonic()
     stop = threading.Event()
     web_sales: collections.Counter[str] = collections.Counter()
     shop = threading.Thread(
         target=web_shop,
-        args=(server.base, web, app, phones, stop, web_sales),
+        args=(server.base, web, members, phones, stop, web_sales),
         kwargs={"limit": 200, "pause": 0.05},
     )
     try:
         procs = []
         for i, (code, t) in enumerate(zip(stores, tills, strict=True), start=1):
-            env = {**os.environ, "LOYALTY_GST_POS_TOKEN": t.token, "LOYALTY_GST_APP_TOKEN": app}
+            env = {**os.environ, "LOYALTY_GST_POS_TOKEN": t.token}
             cmd = [
                 sys.executable,
                 "-m",
@@ -141,7 +141,8 @@ def _reconcile(
             )
         engine.dispose()
         with store.engine.connect() as conn:  # each printed sale or return: once in the ledger
-            keys = set(conn.scalars(sa.select(schema.requests.c.key)))
+            # keys are kept within the till's store and name: <store>/<till>/<event id>
+            keys = {k.split("/", 2)[-1] for k in conn.scalars(sa.select(schema.requests.c.key))}
         missing += [e for e in done if e not in keys]
         tills.append(
             {

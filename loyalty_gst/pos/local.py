@@ -8,6 +8,7 @@ prints, so a crash (even a power cut) after the receipt cannot lose the sale.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +38,16 @@ customers = sa.Table(
 
 offline_spend = sa.Table(
     "offline_spend",
+    metadata,
+    sa.Column("mobile", sa.String(16), primary_key=True),
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("points", sa.Integer, nullable=False),
+)
+
+# this till's part of each member's offline budget for a day, as granted online, less what
+# it spent offline since (the server enforces the same part when the till syncs)
+allowances = sa.Table(
+    "allowances",
     metadata,
     sa.Column("mobile", sa.String(16), primary_key=True),
     sa.Column("day", sa.String(10), primary_key=True),
@@ -149,6 +160,58 @@ class Local:
         with self.engine.connect() as conn:
             n = conn.scalar(sa.select(sp.c.points).where(sp.c.mobile == phone, sp.c.day == day))
         return int(n or 0)
+
+    # --- this till's part of each member's offline budget ---
+
+    def set_allowance(self, phone: str, day: str, points: int) -> None:
+        a = allowances
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(a).where(a.c.mobile == phone, a.c.day == day))
+            conn.execute(a.insert().values(mobile=phone, day=day, points=points))
+
+    def allowance(self, phone: str, day: str) -> int:
+        a = allowances
+        with self.engine.connect() as conn:
+            n = conn.scalar(sa.select(a.c.points).where(a.c.mobile == phone, a.c.day == day))
+        return int(n or 0)
+
+    @staticmethod
+    def spend_allowance(conn: sa.Connection, phone: str, day: str, points: int) -> None:
+        a = allowances
+        conn.execute(
+            a.update().where(a.c.mobile == phone, a.c.day == day).values(points=a.c.points - points)
+        )
+
+    def clear_allowances(self) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(allowances))
+
+    def queued_sales(self) -> list[str]:
+        """The Event JSON of sales printed offline and not yet synced."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.scalars(
+                    sa.select(outbox.c.event).where(
+                        outbox.c.status == "queued", outbox.c.kind == "sale"
+                    )
+                )
+            )
+
+    def refused(self) -> list[dict[str, Any]]:
+        """Events the server refused at sync: id, code, detail (for `pos status`)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(outbox.c.event_id, outbox.c.result)
+                .where(outbox.c.status == "rejected")
+                .order_by(outbox.c.seq)
+            ).all()
+        out = []
+        for r in rows:
+            res = json.loads(r.result or "{}")
+            out.append(
+                {"event_id": r.event_id, "code": res.get("code"), "detail": res.get("detail")}
+            )
+        return out
 
     # --- the outbox ---
 

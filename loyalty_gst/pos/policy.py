@@ -3,7 +3,9 @@
 Points only for a customer the till has seen, with the app's code (Ed25519-signed by
 the server, checked with its public key — no OTP can be sent offline), and at most the
 cached available points less what this till already spent offline for that customer
-that day, within the program's `offline_cap_per_day`. The exposure is bounded and known.
+that day, within the program's `offline_cap_per_day` and within the till's part of the
+member's offline budget (granted while online; the server holds the till to it at sync).
+The exposure is bounded and known.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ def refusal(
     program: pg.Program,
     spent_today: int,
     now: dt.datetime,
+    allowance: int = 0,
 ) -> str | None:
     """Why an offline redemption of `points` is not allowed, or None."""
     if cached is None or phone is None:
@@ -43,7 +46,8 @@ def refusal(
         presence.read_app_code(public, proof["app_code"], phone=phone, now=now.timestamp())
     except LoyaltyGstError as exc:
         return f"offline, {exc}"
-    room = min(cached["available"], program.offline_cap_per_day - spent_today)
+    # `allowance`: this till's part of the member's one offline budget, granted online
+    room = min(cached["available"], program.offline_cap_per_day - spent_today, allowance)
     if points > room:
         return f"offline, at most {max(0, room)} points for this customer today"
     return None

@@ -21,10 +21,13 @@ from typing import Any
 
 import requests
 
+from loyalty_gst import identity
+from loyalty_gst.api import sessions
 from loyalty_gst.company.model import render_prefix
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import ReturnLine
 from loyalty_gst.pos.terminal import Offline, Refused, Terminal, line_of
+from loyalty_gst.store import Store
 
 DEAD = "http://127.0.0.1:9"  # the discard port: nothing listens, connections are refused
 
@@ -33,7 +36,6 @@ DEAD = "http://127.0.0.1:9"  # the discard port: nothing listens, connections ar
 class Plan:
     server: str
     token: str
-    app_token: str
     db_path: str
     store_code: str
     terminal_id: str
@@ -46,6 +48,7 @@ class Plan:
     receipts: str | None = None
     pause: float = 0.0
     summary: dict[str, Any] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)  # mobile → the member's session
 
 
 def run(plan: Plan) -> dict[str, Any]:
@@ -57,8 +60,7 @@ def run(plan: Plan) -> dict[str, Any]:
         store_code=plan.store_code,
         terminal_id=plan.terminal_id,
     )
-    phone_http = requests.Session()
-    phone_http.headers["Authorization"] = f"Bearer {plan.app_token}"
+    phone_http = requests.Session()  # the members' phones, each with its own session
     out: dict[str, Any] = {
         "terminal": plan.terminal_id,
         "sales": 0,
@@ -76,12 +78,17 @@ def run(plan: Plan) -> dict[str, Any]:
         for it in t.catalogue.items()
         if 100 <= it.unit_price <= 5000 and not it.prices_include_tax
     ]
-    for phone in plan.customers:
-        with contextlib.suppress(Refused):  # not a member yet: enrolled by a first sale
-            _until_online(lambda p=phone: t.lookup(p))  # type: ignore[misc]
+    _look_up(t, plan.customers)
+    if plan.offline_to <= 0:
+        # a till that stays online syncs on its timer: its parts of the members' offline
+        # budgets go back for the tills that need them
+        with contextlib.suppress(Offline):  # down now: it gives them back next time
+            t.sync()
     mine: list[str] = []
     for i in range(plan.sales):
         offline = plan.offline_from <= i < plan.offline_to
+        if i == plan.offline_from and plan.offline_to > 0:
+            _look_up(t, plan.customers)  # the cache refreshed while online, as on a timer
         t.server = DEAD if offline else plan.server
         if i == plan.offline_to and plan.offline_to > 0:
             out["syncs"].append(_sync(t))
@@ -92,7 +99,7 @@ def run(plan: Plan) -> dict[str, Any]:
         ]
         proof = None
         if points:
-            proof = _app_code(phone_http, plan.server, phone)
+            proof = _app_code(phone_http, plan.server, plan.members.get(phone))
             if proof is None:  # the phone cannot get its code either: bill without points
                 points = 0
         try:
@@ -138,9 +145,22 @@ def run(plan: Plan) -> dict[str, Any]:
     return out
 
 
-def _app_code(http: requests.Session, server: str, phone: str | None) -> dict[str, str] | None:
+def _look_up(t: Terminal, customers: list[str]) -> None:
+    for phone in customers:
+        with contextlib.suppress(Refused):  # not a member yet: enrolled by a first sale
+            _until_online(lambda p=phone: t.lookup(p))  # type: ignore[misc]
+
+
+def _app_code(http: requests.Session, server: str, session: str | None) -> dict[str, str] | None:
+    """The code the member's app shows (from the member's own session), or None."""
+    if session is None:
+        return None
     try:
-        r = http.post(f"{server}/v1/presence/app-code", json={"mobile": phone}, timeout=10)
+        r = http.post(
+            f"{server}/v1/presence/app-code",
+            timeout=10,
+            headers={"Authorization": f"Bearer {session}"},
+        )
     except requests.RequestException:
         return None
     return {"app_code": r.json()["code"]} if r.ok else None
@@ -174,7 +194,7 @@ def main(plan: Plan, summary_path: str | None) -> None:
 def web_shop(
     base: str,
     web: str,
-    app: str,
+    members: dict[str, str],
     phones: list[str],
     stop: threading.Event,
     done: collections.Counter[str],
@@ -197,7 +217,7 @@ def web_shop(
     while not stop.is_set() and (limit is None or n < limit):
         n += 1
         phone = rnd.choice(phones)
-        proof = _app_code_for(http, base, app, phone)
+        proof = _app_code(http, base, members.get(phone))
         today = dt.date.today()
         sale = {
             "number": f"{render_prefix(series['invoice'], day=today, till=None)}{n:05d}",
@@ -229,11 +249,11 @@ def web_shop(
             time.sleep(pause)
 
 
-def _app_code_for(http: requests.Session, base: str, app: str, phone: str) -> dict[str, str]:
-    r = http.post(
-        base + "/v1/presence/app-code",
-        json={"mobile": phone},
-        timeout=10,
-        headers={"Authorization": f"Bearer {app}"},
-    )
-    return {"app_code": r.json()["code"]}
+def member_sessions(store: Store, phones: list[str]) -> dict[str, str]:
+    """A session for each member (as if each had signed in on their phone), by mobile."""
+    out = {}
+    with store.engine.connect() as conn:
+        ids = {p: identity.resolve(conn, phone=p).id for p in phones}
+    for p, account_id in ids.items():
+        out[p] = sessions.open_session(store, account_id)[0]
+    return out

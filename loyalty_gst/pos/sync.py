@@ -1,5 +1,6 @@
 """Sync: the till's queued and abandoned events pushed in order; each is marked from the
-server's own answer only, and the server's authoritative balances refresh the cache."""
+server's own answer only, and the server's authoritative balances refresh the cache. The
+last call settles the till's offline allowances (their unspent points go back)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def push(api: Client, local: Local, terminal_id: str, batch: int = 100) -> SyncR
             if r.status == "abandoned":
                 ev["kind"] = "abandon"
             events.append(ev)
-        answer = api.call("POST", "/v1/sync", {"terminal": terminal_id, "events": events})
+        body = {"terminal": terminal_id, "events": events, "settle": False}
+        answer = api.call("POST", "/v1/sync", body)
         by_id = {res["event_id"]: res for res in answer["results"]}
         with local.begin() as conn:
             for r, ev in zip(rows, events, strict=True):
@@ -61,4 +63,7 @@ def push(api: Client, local: Local, terminal_id: str, batch: int = 100) -> SyncR
                 )
         if not any(ev["event_id"] in by_id for ev in events):
             break  # the server answered none of them: stop rather than loop
+    # everything is synced: the till's parts of the members' offline budgets go back
+    api.call("POST", "/v1/sync", {"terminal": terminal_id, "events": [], "settle": True})
+    local.clear_allowances()
     return SyncReport(**counts)

@@ -128,7 +128,33 @@ class Terminal:
                 "synced_at": stamp(_now()),
             },
         )
+        self._allow(phone)
         return {**data, "offline": False}
+
+    def _allow(self, phone: str) -> None:
+        """Ask for this till's part of the member's offline budget today; what was spent
+        offline and not yet synced comes off it."""
+        try:
+            got = self.api.call("POST", "/v1/allowances", {"mobile": phone})
+        except (Offline, Refused):
+            return
+        day = str(got["day"])
+        self.local.set_allowance(
+            phone, day, max(0, int(got["points"]) - self._unsynced(phone, day))
+        )
+
+    def _unsynced(self, phone: str, day: str) -> int:
+        total = 0
+        for text in self.local.queued_sales():
+            ev = Event.model_validate_json(text)
+            if ev.sale and ev.sale.customer == phone and ev.sale.date.isoformat() == day:
+                invoice = gst.compute(pg.apply_caps(ev.sale, self.program(), ev.points))
+                total += invoice.loyalty.points_redeemed
+        return total
+
+    def allowance(self, phone: str, day: dt.date) -> int:
+        """Points this till may still redeem offline for the member on `day`."""
+        return self.local.allowance(phone, day.isoformat())
 
     # --- selling ---
 
@@ -236,18 +262,27 @@ class Terminal:
                 program=prog,
                 spent_today=self.local.spent(phone, day) if phone else 0,
                 now=_now(),
+                allowance=self.local.allowance(phone, day) if phone else 0,
             )
             if why:
                 self._set(seq, "abandoned")
                 raise Refused("offline_limit", why)
         invoice = gst.compute(pg.apply_caps(ev.sale, prog, points))
         granted = invoice.loyalty.points_redeemed
-        queued = ev.model_copy(update={"offline": True, "grand_total": invoice.totals.grand_total})
+        queued = ev.model_copy(
+            update={
+                "offline": True,
+                "grand_total": invoice.totals.grand_total,
+                # the app code the member showed: the server checks it at sync
+                "presence_code": (proof or {}).get("app_code") if granted else None,
+            }
+        )
         with self.local.begin() as conn:
             self.local.set_status(conn, seq, "queued", event=queued.model_dump_json())
             self.local.keep_invoice(conn, invoice.number, invoice.model_dump_json())
             if granted and phone:
                 self.local.add_spend(conn, phone, day, granted)
+                self.local.spend_allowance(conn, phone, day, granted)
                 c = local_db.customers.c
                 self.local.update_customer(
                     conn, phone, available=c.available - granted, balance=c.balance - granted
@@ -321,7 +356,12 @@ class Terminal:
 
     def status(self) -> dict[str, Any]:
         by, exposure = self.local.counts()
-        return {"outbox": by, "pending": self.pending(), "offline_points": exposure}
+        return {
+            "outbox": by,
+            "pending": self.pending(),
+            "offline_points": exposure,
+            "refused": self.local.refused(),  # events the server refused at sync
+        }
 
     def events(self) -> list[dict[str, Any]]:
         """Every outbox row (for reconciliation): seq, event_id, kind, status, event, result."""

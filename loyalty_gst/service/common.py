@@ -171,6 +171,18 @@ def _answer(
     return model.model_validate_json(text).model_copy(update={"replayed": True})  # type: ignore[return-value]
 
 
+def same_document(key: str, first: TaxedInvoice, now: TaxedInvoice) -> None:
+    """A key names one request: reused for another document, or for other content under
+    the same number, it is refused with both documents named (never a silent replay)."""
+    if first == now:
+        return
+    other = "" if first.number != now.number else " with other content"
+    raise KeyConflict(
+        f"the key {key.rsplit('/', 1)[-1]!r} already posted {first.kind} {first.number}; "
+        f"this request is {now.kind} {now.number}{other}"
+    )
+
+
 def _replayed(
     store: Store, key: str, model: type[Committed] | type[Returned] | type[Voided]
 ) -> T | None:

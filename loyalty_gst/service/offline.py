@@ -15,13 +15,30 @@ import datetime as dt
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 
-from loyalty_gst import gst
+from loyalty_gst import gst, identity
 from loyalty_gst import program as pg
-from loyalty_gst.errors import Forbidden, InvoiceMismatch, LedgerError, LoyaltyGstError
-from loyalty_gst.events import Event, EventResult, Status
+from loyalty_gst.errors import (
+    Forbidden,
+    InvalidInput,
+    InvoiceMismatch,
+    LedgerError,
+    LoyaltyGstError,
+    PresenceRequired,
+    UnknownCustomer,
+)
+from loyalty_gst.events import Event, EventResult, PresenceCheck, Status
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.models import Sale
-from loyalty_gst.service.common import Committed, Returned, Voided, _book, _now, keyed
+from loyalty_gst.service import allowance
+from loyalty_gst.service.common import (
+    Committed,
+    Returned,
+    Voided,
+    _book,
+    _now,
+    keyed,
+    same_document,
+)
 from loyalty_gst.service.returns import return_, void
 from loyalty_gst.service.sales import _commit
 from loyalty_gst.store import Store
@@ -39,23 +56,58 @@ def apply_event(
     terminal: str,
     program: pg.ProgramBook | None = None,
     now: dt.datetime | None = None,
+    scope: str = "",
+    presence: PresenceCheck | None = None,
 ) -> EventResult:
     """Apply one event in its own transaction (acknowledged only after it commits);
-    a replay returns the first outcome, a rejection included."""
+    a replay returns the first outcome, a rejection included. `scope` prefixes the
+    event id into its idempotency key (the till's store and name: two stores' tills of
+    one name never share a key); the answer names the event by its own id. `presence`
+    checks an offline redemption's proof that the member was there."""
     at = _now(now)
     book = _book(store, program)
-    key = event.event_id
+    key = scope + event.event_id
     try:
-        if event.kind == "abandon":
-            return _abandon(store, event, key, gstin, book, at)
-        prior = _prior(store, key)
-        if prior is not None:
-            return prior
-        if event.kind == "sale":
-            return _sale(store, event, key, gstin, store_code, terminal, book, at)
-        return _return(store, event, key, gstin, book, at)
+        result = _apply(store, event, key, gstin, store_code, terminal, book, at, presence)
     except LoyaltyGstError as exc:
-        return _reject(store, key, exc, at)
+        result = _reject(store, key, exc, at)
+    return result.model_copy(update={"event_id": event.event_id})
+
+
+def _apply(
+    store: Store,
+    event: Event,
+    key: str,
+    gstin: str,
+    store_code: str,
+    terminal: str,
+    book: pg.ProgramBook,
+    at: dt.datetime,
+    presence: PresenceCheck | None,
+) -> EventResult:
+    if event.kind == "abandon":
+        return _abandon(store, event, key, gstin, store_code, book, at)
+    prior = _prior(store, key)
+    if prior is not None:
+        _same_event(store, event, key, book)
+        return prior
+    if event.kind == "sale":
+        return _sale(store, event, key, gstin, store_code, terminal, book, at, presence)
+    return _return(store, event, key, gstin, store_code, book, at)
+
+
+def _same_event(store: Store, event: Event, key: str, book: pg.ProgramBook) -> None:
+    """A replayed sale event must be the sale first posted under its id."""
+    if event.kind != "sale" or event.sale is None:
+        return
+    with store.engine.connect() as conn:
+        found = ent.get_request_kind(conn, key)
+    if found is None or found[0] != "commit":
+        return
+    first = Committed.model_validate_json(found[1]).invoice
+    prog = book.active(event.sale.date)
+    sale = event.sale.model_copy(update={"store": first.store, "channel": first.channel})
+    same_document(key, first, gst.compute(pg.apply_caps(sale, prog, event.points)))
 
 
 def _prior(store: Store, key: str) -> EventResult | None:
@@ -109,12 +161,16 @@ def _sale(
     terminal: str,
     book: pg.ProgramBook,
     at: dt.datetime,
+    presence: PresenceCheck | None = None,
 ) -> EventResult:
     if event.sale is None:
         raise LedgerError("a sale event carries its sale")
     sale = event.sale
     _own(sale, gstin, store_code)
     prog = book.active(sale.date)
+    over = pg.check_limits(sale, prog, event.points)
+    if over:
+        raise InvalidInput(over)
     # the server prices it again from the sale and points: never the terminal's invoice
     invoice = gst.compute(pg.apply_caps(sale, prog, event.points))
     if event.grand_total is not None and invoice.totals.grand_total != event.grand_total:
@@ -122,16 +178,28 @@ def _sale(
             f"the receipt printed {event.grand_total}, the invoice comes to "
             f"{invoice.totals.grand_total}"
         )
+    n = invoice.loyalty.points_redeemed
+    if n and not event.offline:
+        # an online sale was committed through /v1/commit with its presence, velocity and
+        # approval checks: sync only replays it, never posts a new online redemption
+        raise PresenceRequired(
+            "an online redemption is committed with /v1/commit and the customer's presence"
+        )
     flags: list[str] = []
 
     def run(conn: sa.Connection) -> Committed:
         flags.clear()  # a retried transaction starts again
-        offline: dict[str, object] = {"terminal": terminal, "event": key}
-        if invoice.loyalty.points_redeemed and invoice.customer:
-            today = _offline_redeemed(conn, invoice.customer, invoice.date)
-            if today + invoice.loyalty.points_redeemed > prog.offline_cap_per_day:
-                offline["over_cap"] = True
-                flags.append("over_cap")
+        offline: dict[str, object] = {"terminal": terminal, "event": key.rsplit("/", 1)[-1]}
+        if n:
+            # the member was there (the app code they showed), and the till stays within
+            # its part of the member's offline budget: else refused, nothing posted
+            a = _redeemer(conn, invoice.customer)
+            if presence is not None:
+                presence(conn, event, a.id)
+            allowance.spend(
+                conn, account_id=a.id, store_code=store_code, terminal=terminal,
+                day=invoice.date, points=n,
+            )  # fmt: skip
         return _commit(conn, invoice, None, book, approver=None, enrol=True, at=at, offline=offline)
 
     def answer(conn: sa.Connection, done: Committed) -> EventResult:
@@ -157,30 +225,27 @@ def _prior_in(conn: sa.Connection, key: str) -> EventResult | None:
     return EventResult.model_validate_json(text).model_copy(update={"status": "replayed"})
 
 
-def _offline_redeemed(conn: sa.Connection, phone: str, day: dt.date) -> int:
-    """Points the customer redeemed offline (any terminal) on `day`."""
-    from loyalty_gst import identity
-    from loyalty_gst.errors import UnknownCustomer
-
-    try:
-        a = identity.resolve(conn, phone=phone)
-    except UnknownCustomer:
-        return 0
-    return sum(
-        -e.points
-        for e in ent.entries_of(conn, a.id, kinds=("redeem",))
-        if e.body.get("offline") and e.body.get("day") == day.isoformat()
-    )
+def _redeemer(conn: sa.Connection, phone: str | None) -> acc.Account:
+    if not phone:
+        raise UnknownCustomer("points can only be redeemed by a known customer")
+    return identity.resolve(conn, phone=phone)
 
 
 def _return(
-    store: Store, event: Event, key: str, gstin: str, book: pg.ProgramBook, at: dt.datetime
+    store: Store,
+    event: Event,
+    key: str,
+    gstin: str,
+    store_code: str,
+    book: pg.ProgramBook,
+    at: dt.datetime,
 ) -> EventResult:
     if not (event.invoice_number and event.number and event.date):
         raise LedgerError("a return event names the invoice, the note's number and date")
     done = return_(
         store, invoice_number=event.invoice_number, seller_gstin=gstin, number=event.number,
         date=event.date, key=key, returns=event.lines, program=book, now=at,
+        store_code=store_code,
     )  # fmt: skip
     with store.engine.connect() as conn:
         owed = _owed(conn, done.account_id)
@@ -196,16 +261,25 @@ def _return(
 
 
 def _abandon(
-    store: Store, event: Event, key: str, gstin: str, book: pg.ProgramBook, at: dt.datetime
+    store: Store,
+    event: Event,
+    key: str,
+    gstin: str,
+    store_code: str,
+    book: pg.ProgramBook,
+    at: dt.datetime,
 ) -> EventResult:
-    """The terminal never printed this sale. Had it reached us, cancel it; either way
-    record the key so a late copy of the sale is never posted."""
+    """The terminal never printed this sale. Had it reached us, cancel it — the invoice
+    committed under this event's own key, never one the event names; either way record
+    the key so a late copy of the sale is never posted."""
     if event.sale is None:
         raise LedgerError("an abandon event carries the sale it abandons")
-    if _committed(store, key):
+    number = _committed(store, key)
+    if number is not None:
         v: Voided = void(
-            store, invoice_number=event.sale.number, seller_gstin=gstin, key=f"abandon:{key}",
+            store, invoice_number=number, seller_gstin=gstin, key=f"abandon:{key}",
             reason="terminal abandoned the sale before printing", program=book, now=at,
+            store_code=store_code,
         )  # fmt: skip
         return EventResult(
             event_id=key, status="voided", account_id=v.account_id, balance=v.balance
@@ -217,10 +291,13 @@ def _abandon(
     )  # fmt: skip
 
 
-def _committed(store: Store, key: str) -> bool:
+def _committed(store: Store, key: str) -> str | None:
+    """The number of the invoice committed under `key`, if any."""
     with store.engine.connect() as conn:
         found = ent.get_request_kind(conn, key)
-    return found is not None and found[0] == "commit"
+    if found is None or found[0] != "commit":
+        return None
+    return Committed.model_validate_json(found[1]).invoice.number
 
 
 def _reject(store: Store, key: str, exc: LoyaltyGstError, at: dt.datetime) -> EventResult:
@@ -302,10 +379,36 @@ def overdrafts(store: Store) -> list[OverdraftLine]:
     return out
 
 
+def refusals(store: Store, *, limit: int = 1000) -> list[dict[str, str | None]]:
+    """The events tills sent that the ledger refused, newest first (their stored results)."""
+    r = s.requests
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(r.c.key, r.c.result, r.c.at)
+            .where(r.c.kind == "reject")
+            .order_by(r.c.at.desc())
+            .limit(limit)
+        ).all()
+    out = []
+    for row in rows:
+        res = EventResult.model_validate_json(row.result)
+        out.append(
+            {
+                "key": row.key,
+                "event_id": row.key.rsplit("/", 1)[-1],
+                "code": res.code,
+                "detail": res.detail,
+                "at": row.at,
+            }
+        )
+    return out
+
+
 __all__ = [
     "Event",
     "EventResult",
     "OverdraftLine",
     "apply_event",
     "overdrafts",
+    "refusals",
 ]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from loyalty_gst import gst, identity
 from loyalty_gst import program as pg
 from loyalty_gst.clock import stamp
-from loyalty_gst.errors import DuplicateDocument, LedgerError, UnknownDocument
+from loyalty_gst.errors import DuplicateDocument, KeyConflict, LedgerError, UnknownDocument
 from loyalty_gst.ledger import Take, postings
 from loyalty_gst.models import ReturnLine, TaxedInvoice
 from loyalty_gst.money import ZERO, whole
@@ -49,17 +49,17 @@ def return_(
     returns: Iterable[ReturnLine] | None = None,
     program: pg.ProgramBook | None = None,
     now: dt.datetime | None = None,
+    store_code: str | None = None,
 ) -> Returned:
     """A credit note (gst.credit_note, cumulative over earlier notes) with its points:
-    redeemed points restored into their lots, earned points reversed, tier recomputed."""
+    redeemed points restored into their lots, earned points reversed, tier recomputed.
+    `store_code`: the store asking, which may return only its own store's invoices."""
     at = _now(now)
     book = _book(store, program)
     wanted = tuple(returns) if returns is not None else None
 
     def run(conn: sa.Connection) -> Returned:
-        stored = docs.get(conn, invoice_number, seller_gstin)
-        if stored is None:
-            raise UnknownDocument(f"no invoice {invoice_number} of {seller_gstin}")
+        stored = own_document(conn, invoice_number, seller_gstin, store_code)
         if docs.get(conn, number, seller_gstin) is not None:
             raise DuplicateDocument(f"document {number} of {seller_gstin} already exists")
         before: dict[int, Decimal] = {}
@@ -71,11 +71,37 @@ def return_(
         )
         return _return(conn, stored, note, book, at=at)
 
+    def first(prior: Returned | None) -> Returned | None:
+        if prior is not None:
+            same_note(key, prior, invoice_number, number)
+        return prior
+
     return keyed(
         store, key, "return", at, run=run,
-        find=lambda conn: _first(conn, key, Returned),
-        replay=lambda: _replayed(store, key, Returned),
+        find=lambda conn: first(_first(conn, key, Returned)),
+        replay=lambda: first(_replayed(store, key, Returned)),
     )  # fmt: skip
+
+
+def own_document(
+    conn: sa.Connection, number: str, seller_gstin: str, store_code: str | None
+) -> docs.StoredInvoice:
+    """The stored invoice, if it is the asking store's (None: any store of the seller):
+    another store's invoice is not found, whatever the GSTIN they share."""
+    stored = docs.get(conn, number, seller_gstin)
+    if stored is None or (store_code is not None and stored.invoice.store != store_code):
+        raise UnknownDocument(f"no invoice {number} of {seller_gstin} at this store")
+    return stored
+
+
+def same_note(key: str, prior: Returned, invoice_number: str, number: str) -> None:
+    """A return key names one credit note against one invoice."""
+    against = prior.note.against.number if prior.note.against else None
+    if prior.note.number != number or against != invoice_number:
+        raise KeyConflict(
+            f"the key {key.rsplit('/', 1)[-1]!r} already posted credit note {prior.note.number}"
+            f" against {against}; this request is credit note {number} against {invoice_number}"
+        )
 
 
 def _current_lot(conn: sa.Connection, lot_id: int, account_id: int) -> int:
@@ -207,6 +233,7 @@ def void(
     reason: str = "",
     program: pg.ProgramBook | None = None,
     now: dt.datetime | None = None,
+    store_code: str | None = None,
 ) -> Voided:
     """Cancel an invoice: every redeemed point restored into its lots, every earned point
     reversed, the spend taken out of the tier, and the invoice marked cancelled (it stays
@@ -216,9 +243,7 @@ def void(
     book = _book(store, program)
 
     def run(conn: sa.Connection) -> Voided:
-        stored = docs.get(conn, invoice_number, seller_gstin)
-        if stored is None:
-            raise UnknownDocument(f"no invoice {invoice_number} of {seller_gstin}")
+        stored = own_document(conn, invoice_number, seller_gstin, store_code)
         if stored.invoice.kind != "invoice":
             raise LedgerError(f"{invoice_number} is a {stored.invoice.kind}, not an invoice")
         if docs.is_cancelled(conn, invoice_number, seller_gstin):

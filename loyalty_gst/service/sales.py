@@ -31,6 +31,7 @@ from loyalty_gst.service.common import (
     _velocity,
     keyed,
     recover_overdraft,
+    same_document,
 )
 from loyalty_gst.store import Store, reads
 from loyalty_gst.store import accounts as acc
@@ -128,13 +129,20 @@ def commit(
         prog = book.active(source.date)
         pts = source.loyalty.points if source.loyalty else 0
         invoice, hold_key = gst.compute(pg.apply_caps(source, prog, pts)), None
+
+    def same(prior: Committed | None) -> Committed | None:
+        """A replay only of the same sale: another body under the key is a 409."""
+        if prior is not None:
+            same_document(key, prior.invoice, invoice)
+        return prior
+
     return keyed(
         store, key, "commit", at,
-        find=lambda conn: first_or_duplicate(conn, key, invoice, Committed),
+        find=lambda conn: same(first_or_duplicate(conn, key, invoice, Committed)),
         run=lambda conn: _commit(
             conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at, checked=True
         ),
-        replay=lambda: _replayed(store, key, Committed),
+        replay=lambda: same(_replayed(store, key, Committed)),
     )  # fmt: skip
 
 

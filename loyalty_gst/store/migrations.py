@@ -41,6 +41,15 @@ def _v6(conn: sa.Connection) -> None:
     s.metadata.create_all(conn, tables=list(s.V6_TABLES), checkfirst=True)
 
 
+def _v7(conn: sa.Connection) -> None:
+    s.metadata.create_all(conn, tables=list(s.V7_TABLES), checkfirst=True)
+    have = {c["name"] for c in sa.inspect(conn).get_columns(s.otps.name)}
+    for name, kind in s.V7_OTP_COLUMNS:
+        if name not in have:
+            ddl = kind.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {s.otps.name} ADD COLUMN {name} {ddl}")
+
+
 MIGRATIONS: tuple[Step, ...] = (
     (1, "ledger tables: accounts, entries, lots, holds, spend, requests, invoices", _v1),
     (2, "indexes for streaming invoices and velocity checks", _v2),
@@ -48,6 +57,7 @@ MIGRATIONS: tuple[Step, ...] = (
     (4, "channel API: tokens, presence challenges and nonces, keys, notifier outbox", _v4),
     (5, "the company: particulars, registrations, stores, items, program, series", _v5),
     (6, "members: consents, sessions, WhatsApp messages, erasures, counters", _v6),
+    (7, "offline allowances shared by the tills, OTP askers", _v7),
 )
 
 

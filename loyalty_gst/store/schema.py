@@ -195,6 +195,8 @@ otps = sa.Table(
     sa.Column("expires_at", sa.String(32), nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("used_at", sa.String(32)),
+    sa.Column("store_code", sa.String(32)),  # version 7
+    sa.Column("terminal", sa.String(32)),  # version 7
 )
 
 nonces = sa.Table(
@@ -366,3 +368,27 @@ approvals = sa.Table(
 )
 
 V6_TABLES = (consents, member_sessions, messages, erasures, counters, approvals)
+
+
+# version 7: one offline allowance per member and day, shared by every till: each till is
+# granted its part while online, spends it offline, and returns what it did not spend when
+# it syncs; and who asked for each OTP (limits per till and per store)
+allowances = sa.Table(
+    "lgst_allowances",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False),
+    sa.Column("store_code", sa.String(32), nullable=False),
+    sa.Column("terminal", sa.String(32), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),  # the IST day it may be spent on
+    sa.Column("points", sa.BigInteger, nullable=False),  # granted (never lowered)
+    sa.Column("used", sa.BigInteger, nullable=False, default=0),  # spent, as synced
+    sa.Column("status", sa.String(10), nullable=False),  # open | settled
+    sa.Column("granted_at", sa.String(32), nullable=False),
+    sa.Column("settled_at", sa.String(32)),
+    sa.Index("ix_lgst_allowances_account_day", "account_id", "day"),
+    sa.Index("ix_lgst_allowances_till", "store_code", "terminal", "status"),
+)
+
+V7_TABLES = (allowances,)
+V7_OTP_COLUMNS = (("store_code", sa.String(32)), ("terminal", sa.String(32)))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request
@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from loyalty_gst import identity
 from loyalty_gst.errors import InvalidInput
+from loyalty_gst.models import bounded
 from loyalty_gst.privacy import consent
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store
@@ -23,9 +24,20 @@ from loyalty_gst.web import auth, catalogue
 router = APIRouter(prefix="/v1/desk", tags=["desk"])
 
 
+# a line's quantity: above 0, at most 10,000, at most 3 decimals (schema = validator)
+DraftQty = Annotated[
+    Decimal,
+    *bounded(
+        r"^(10000(\.0{1,3})?|[1-9][0-9]{0,3}(\.[0-9]{1,3})?"
+        r"|0\.([1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$",
+        1, 10000, "a quantity above 0, at most 10000, at most 3 decimals",
+    ),
+]  # fmt: skip
+
+
 class DraftLine(BaseModel):
     code: str = Field(min_length=1, max_length=64)
-    qty: Decimal = Field(gt=0, le=10000, max_digits=10, decimal_places=3)
+    qty: DraftQty
 
 
 class DraftRequest(BaseModel):

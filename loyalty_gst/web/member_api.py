@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from loyalty_gst import identity
 from loyalty_gst.api import presence
@@ -41,7 +41,10 @@ class ConsentChange(BaseModel):
 
 
 class EraseAsk(BaseModel):
-    confirm: str = Field(max_length=20)
+    # the schema says what the check below takes: exactly "ERASE"
+    confirm: Annotated[str, WithJsonSchema({"type": "string", "const": "ERASE"})] = Field(
+        max_length=20
+    )
 
 
 def _account(request: Request, mobile: str) -> acc.Account | None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
 
 from loyalty_gst import fixtures, service
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.pos.simulate import member_sessions
 from loyalty_gst.store import Store
 
 PHONES = ("+919876543210", "+919812345678", "+918123456789")
@@ -29,6 +31,7 @@ class Api:
     app: str  # the customers' app
     web: str
     t3_id: str
+    keys: Path | None = None  # the server's key folder ($LOYALTY_GST_KEYS)
 
     @property
     def base(self) -> str:
@@ -79,3 +82,22 @@ def seed(store: Store, phones: tuple[str, ...] | list[str], points: int = OPENIN
     fixtures.set_up(store)  # the demo's company, as `loyalty-gst setup` would
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(points, FAR)], key=f"opening:{p}")
+
+
+_SESSIONS: dict[tuple[str, str], str] = {}
+
+
+def member_session(api: Api, phone: str) -> str:
+    """The member's own session, as if they had signed in on their phone (one per member
+    and server: a sign-in by OTP is tested on its own)."""
+    key = (api.base, phone)
+    if key not in _SESSIONS:
+        _SESSIONS[key] = member_sessions(api.store, [phone])[phone]
+    return _SESSIONS[key]
+
+
+def app_code(api: Api, phone: str) -> str:
+    """The code the member's app shows (a signed, single-use presence proof)."""
+    r = api.call(member_session(api, phone), "POST", "/v1/presence/app-code")
+    assert r.status_code == 200, r.text
+    return str(r.json()["code"])

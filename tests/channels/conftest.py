@@ -35,7 +35,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         "web": tokens.issue(store, kind="channel", store_code="WEB"),
     }
     with WhatsAppStandIn(token="wa-test-token", phone_number_id="555000") as wa:
+        keys = tmp_path_factory.mktemp("keys")  # the server's secrets, outside the database
         env = {
+            "LOYALTY_GST_KEYS": str(keys),
             "LOYALTY_GST_WHATSAPP_URL": wa.url,
             "LOYALTY_GST_WHATSAPP_PHONE_ID": "555000",
             "LOYALTY_GST_WHATSAPP_TOKEN": "wa-test-token",
@@ -44,7 +46,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         server = ServerProcess.start(url, env=env, log_path=log)
         try:
             names = ("admin", "t1", "t2", "t3", "app", "web")
-            yield Api(server, store, wa, *(issued[k].token for k in names), t3_id=issued["t3"].id)
+            yield Api(
+                server, store, wa, *(issued[k].token for k in names), t3_id=issued["t3"].id,
+                keys=keys,
+            )  # fmt: skip
         finally:
             server.stop()
             store.dispose()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from channel_helpers import PHONES, Api
+from channel_helpers import PHONES, Api, app_code
 
 from loyalty_gst.models import SaleLine
 from loyalty_gst.pos import Refused, Terminal
@@ -21,8 +21,7 @@ TEE = SaleLine(
 
 
 def code(api: Api, phone: str) -> dict[str, str]:
-    r = api.call(api.app, "POST", "/v1/presence/app-code", {"mobile": phone})
-    return {"app_code": r.json()["code"]}
+    return {"app_code": app_code(api, phone)}
 
 
 def test_offline_redemption_is_bounded_by_cache_and_cap(api: Api, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from loyalty_gst import fixtures, service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.pos import local as pos_db
-from loyalty_gst.pos.simulate import web_shop
+from loyalty_gst.pos.simulate import member_sessions, web_shop
 from loyalty_gst.service.offline import overdrafts
 from loyalty_gst.store import entries as ent
 from loyalty_gst.store import open_store
@@ -38,13 +38,13 @@ def terminal(
     server: str,
     i: int,
     token: str,
-    app: str,
+    members: dict[str, str],
     folder: Path,
     customers: Path,
     sales: int,
     *extra: str,
 ) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "LOYALTY_GST_POS_TOKEN": token, "LOYALTY_GST_APP_TOKEN": app}
+    env = {**os.environ, "LOYALTY_GST_POS_TOKEN": token}
     cmd = [
         sys.executable,
         "-m",
@@ -109,7 +109,11 @@ def check_ledger(store, folder: Path, n: int, gstins: dict[int, str]) -> dict[st
     """Every terminal event that counts is in the ledger exactly once; returns totals."""
     totals = collections.Counter()
     with store.engine.connect() as conn:
-        requests_kind = dict(conn.execute(sa.select(s.requests.c.key, s.requests.c.kind)).all())
+        # keys are kept within the till's store and name: <store>/<till>/<event id>
+        requests_kind = {
+            k.split("/", 2)[-1]: v
+            for k, v in conn.execute(sa.select(s.requests.c.key, s.requests.c.kind)).all()
+        }
         cancelled = set(conn.scalars(sa.select(s.cancellations.c.number)))
         for i in range(1, n + 1):
             rows = outbox(folder, i)
@@ -153,14 +157,14 @@ def test_five_terminals_and_the_web_on_postgresql(pg_url: str, tmp_path: Path) -
     store = open_store(pg_url)
     phones = [c["mobile"] for c in fixtures.load().customers[:40]]
     seed(store, phones, 800)
-    app = tokens.issue(store, kind="channel", store_code="APP").token
+    app = member_sessions(store, phones)  # each member signed in on their phone
     web = tokens.issue(store, kind="channel", store_code="WEB").token
     tills = [
         tokens.issue(store, kind="terminal", store_code=c, terminal=f"T{i}")
         for i, c in enumerate(STORES, start=1)
     ]
     customers = tmp_path / "customers.json"
-    customers.write_text(json.dumps(phones))
+    customers.write_text(json.dumps(app))
     server = ServerProcess.start(pg_url, log_path=tmp_path / "server.log")
     web_done: collections.Counter = collections.Counter()
     stop = threading.Event()
@@ -239,13 +243,13 @@ def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> N
     try:
         phones = [c["mobile"] for c in fixtures.load().customers[:20]]
         seed(store, phones, 1500)
-        app = tokens.issue(store, kind="channel", store_code="APP").token
+        app = member_sessions(store, phones)  # each member signed in on their phone
         tills = [
             tokens.issue(store, kind="terminal", store_code=c, terminal=f"T{i}")
             for i, c in enumerate(STORES[:3], start=1)
         ]
         customers = tmp_path / "customers.json"
-        customers.write_text(json.dumps(phones))
+        customers.write_text(json.dumps(app))
         server = ServerProcess.start(url, log_path=tmp_path / "server.log")
         procs = [
             terminal(server.base, i, t.token, app, tmp_path, customers, 160, "--pause", "0.02")
@@ -274,14 +278,14 @@ def test_terminal_killed_after_a_receipt_syncs_the_sale_on_restart(
     store = open_store(pg_url)
     phones = [c["mobile"] for c in fixtures.load().customers[40:45]]
     seed(store, phones, 900)
-    app = tokens.issue(store, kind="channel", store_code="APP").token
+    app = member_sessions(store, phones)  # each member signed in on their phone
     till = tokens.issue(store, kind="terminal", store_code=STORES[4], terminal="T9")
     customers = tmp_path / "customers.json"
-    customers.write_text(json.dumps(phones))
+    customers.write_text(json.dumps(app))
     server = ServerProcess.start(pg_url, log_path=tmp_path / "server.log")
     receipts = tmp_path / "receipts.txt"
     try:
-        env = {**os.environ, "LOYALTY_GST_POS_TOKEN": till.token, "LOYALTY_GST_APP_TOKEN": app}
+        env = {**os.environ, "LOYALTY_GST_POS_TOKEN": till.token}
         base = [
             sys.executable,
             "-m",

@@ -21,6 +21,7 @@ from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.cli import main
 from loyalty_gst.clock import IST
+from loyalty_gst.pos.simulate import member_sessions
 from loyalty_gst.store import open_store
 from loyalty_gst.store import schema as s
 
@@ -47,14 +48,14 @@ def test_second_company_bills_returns_prints_and_files(tmp_path: Path) -> None:
     service.migrate_opening(store, phone=MEMBER, lots=[(500, dt.date(2099, 3, 31))], key="o:1")
     till_tn = tokens.issue(store, kind="terminal", store_code="CHN-TN", terminal="A").token
     till_gj = tokens.issue(store, kind="terminal", store_code="AMD-CG", terminal="G").token
-    app = tokens.issue(store, kind="channel", store_code="KAPP").token
+    # the member signed in on their phone: only their own session shows their app code
+    app = member_sessions(store, [MEMBER])[MEMBER]
     server = ServerProcess.start(url, log_path=tmp_path / "server.log")
     today = dt.datetime.now(IST).date()
     fy = company.financial_year(today)
     try:
         shown = requests.post(
             server.base + "/v1/presence/app-code",
-            json={"mobile": MEMBER},
             headers={"Authorization": f"Bearer {app}"},
             timeout=10,
         ).json()["code"]

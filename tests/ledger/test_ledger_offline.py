@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger_factories import DAY, NOW, PHONE, RELAXED, SELLER, book, sale
 
-from loyalty_gst import gst, service
+from loyalty_gst import gst, identity, service
 from loyalty_gst import program as pg
 from loyalty_gst.errors import KeyConflict, LoyaltyGstError
 from loyalty_gst.models import ReturnLine
+from loyalty_gst.service import allowance
 from loyalty_gst.service.offline import Event, apply_event, overdrafts
 from loyalty_gst.store import Store
 from loyalty_gst.store import schema as s
@@ -26,17 +27,26 @@ FAR = dt.date(2026, 11, 30)
 
 
 def opening(store: Store, points: int = 1000) -> None:
+    """The member's opening lot, and till T1's part of their offline budget for DAY
+    (granted while it was online: min(the cap of 500, the usable points))."""
     service.migrate_opening(
         store, phone=PHONE, lots=[(points, FAR)], key="opening", program=BOOK,
         now=NOW - dt.timedelta(days=1),
     )  # fmt: skip
+    with store.begin() as conn:
+        a = identity.resolve(conn, phone=PHONE)
+        allowance.grant(
+            conn, BOOK.active(DAY), account_id=a.id, store_code="MUM-BAN", terminal="T1",
+            day=DAY, at=NOW,
+        )  # fmt: skip
 
 
 def event(seq: int, number: str, points: int, **over: object) -> Event:
     s = sale(number, points=points)
     inv = gst.compute(pg.apply_caps(s, BOOK.active(DAY), points))
     fields: dict[str, object] = {
-        "event_id": f"T1:{seq}", "seq": seq, "kind": "sale", "created_at": NOW, "sale": s,
+        "event_id": f"T1:{seq}", "seq": seq, "kind": "sale", "created_at": NOW,
+        "sale": s.model_dump(exclude={"loyalty"}),
         "points": points, "grand_total": inv.totals.grand_total, **over,
     }  # fmt: skip
     return Event.model_validate(fields)
@@ -91,29 +101,30 @@ def test_replay_reject_and_mismatch(store: Store) -> None:
     assert service.verify(store) == []
 
 
-def test_over_cap_is_applied_and_flagged(store: Store) -> None:
+def test_past_the_tills_part_is_refused(store: Store) -> None:
     opening(store, 5000)
     assert apply(store, event(1, "T1/1", 400)).flags == ()
-    # 400 + 400 > the offline cap of 500 a day: posted (the receipt stands) but flagged
+    # 400 + 400 > T1's part of 500 (the whole day's cap): refused, not flagged
     r = apply(store, event(2, "T1/2", 400))
-    assert r.status == "applied" and r.flags == ("over_cap",)
+    assert (r.status, r.code) == ("rejected", "offline_allowance")
+    assert "100 left" in (r.detail or "")
 
 
 def test_return_of_an_overdrawn_sale_forgives_the_uncovered_part(store: Store) -> None:
-    opening(store, 300)
+    opening(store, 300)  # T1's part: the 300 usable
     service.commit(store, sale("WEB/1", points=300), key="w1", program=BOOK, now=NOW)
-    # lots now: the web sale's earn ⌊(3000 − 75) × 4%⌋ = 117; offline 500 → 117 covered
-    r = apply(store, event(1, "T1/1", 500))
-    # earn 115 repays 115 of the 383 owed → 268 owed; balance 117 − 500 + 115 = −268
-    assert (r.balance, r.overdraft) == (-268, 268)
+    # lots now: the web sale's earn ⌊(3000 − 75) × 4%⌋ = 117; offline 300 → 117 covered
+    r = apply(store, event(1, "T1/1", 300))
+    # earn ⌊2925 × 4%⌋ = 117 repays 117 of the 183 owed → 66 owed; 117 − 300 + 117 = −66
+    assert (r.balance, r.overdraft) == (-66, 66)
     back = apply_event(
         store,
         Event(event_id="T1:2", seq=2, kind="return", created_at=NOW, invoice_number="T1/1",
               number="T1/CN1", date=DAY),
         gstin=SELLER.gstin, store_code="MUM-BAN", terminal="T1", program=BOOK, now=NOW,
     )  # fmt: skip
-    # everything back: the 115 earned is reversed; the 117 covered points go back into
-    # their lot and repay the debt; the 383 never covered are forgiven → owed 0
+    # everything back: the 117 earned is reversed; the 117 covered points go back into
+    # their lot and repay the debt; the 183 never covered are forgiven → owed 0
     assert back.status == "applied" and back.overdraft == 0
     assert service.lookup(store, PHONE, on=DAY).balance == 117
     assert service.verify(store) == []
@@ -151,6 +162,7 @@ def test_balance_is_entries_and_lots_less_overdraft(store: Store, steps) -> None
                 conn.execute(sa.delete(table))
     opening(store, 1000)
     sold: list[str] = []
+    left = 500  # T1's part of the day's offline budget
     for i, (what, pts) in enumerate(steps, start=1):
         if what == "web":
             # refused online (insufficient, below the minimum): nothing is posted
@@ -160,8 +172,12 @@ def test_balance_is_entries_and_lots_less_overdraft(store: Store, steps) -> None
         elif what == "offline":
             cap = min(pts, 500)
             r = apply(store, event(i, f"T1/{i}", cap if cap >= 100 else 0))
+            if r.status == "rejected":  # past T1's part: refused, nothing posted
+                assert r.code == "offline_allowance" and r.points_redeemed == 0
+                continue
             assert r.status == "applied" and r.overdraft >= 0
-            assert r.points_redeemed <= 500  # never beyond the offline cap
+            assert r.points_redeemed <= left  # never beyond the till's part
+            left -= r.points_redeemed
             sold.append(f"T1/{i}")
         elif sold:
             service.return_(

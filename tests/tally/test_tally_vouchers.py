@@ -172,7 +172,10 @@ def test_escaping_and_non_ascii_round_trip(tmp_path):
     name = 'Ganesh & Sons <Retail> "Café" ₹ देवनागरी'
     buyer = {**BUYER_KA, "legal_name": name}
     line = {**BELT_DESC, "sku": 'A&B<"1">'}
-    inv = taxed(buyer=buyer, lines=[line], store="Store\x01 & Co")
+    # a sale is refused with a control character in its text; one stored before that rule
+    # (or set by hand) still renders safely
+    inv = taxed(buyer=buyer, lines=[line], store="Store & Co")
+    inv = inv.model_copy(update={"store": "Store\x01 & Co"})
     with ImportWriter(tmp_path, 'Lakshmi & "Co" <Mumbai>') as w:
         w.write(build(inv, S))
     raw = w.files[0].read_bytes()

@@ -10,17 +10,18 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from loyalty_gst import identity, service
-from loyalty_gst.api import tokens
-from loyalty_gst.api.deps import Caller, Svc
+from loyalty_gst.api import refs, tokens
+from loyalty_gst.api.deps import Staff, Svc, account_of
 from loyalty_gst.api.responses import as_json
 from loyalty_gst.api.schemas import (
     HistoryEntry,
+    HistoryRequest,
     HistoryResponse,
     LookupRequest,
     LookupResponse,
     LotOut,
 )
-from loyalty_gst.errors import NotFound, UnknownCustomer
+from loyalty_gst.errors import InvalidInput, NotFound, UnknownCustomer
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import entries as ent
 
@@ -41,14 +42,18 @@ def own_docs(body: dict[str, Any], c: tokens.Caller) -> dict[str, Any]:
 
 
 @router.post("/customers/lookup", response_model=LookupResponse)
-def lookup(req: LookupRequest, c: Caller, svc: Svc) -> Response:
+def lookup(req: LookupRequest, c: Staff, svc: Svc) -> Response:
     today = dt.datetime.now(IST).date()
-    b = service.lookup(svc.store, req.mobile, on=today)
+    try:
+        b = service.lookup(svc.store, req.mobile, on=today)
+    except InvalidInput as exc:  # a number that is no mobile has no member
+        raise UnknownCustomer(f"no member: {exc}") from None
     lots = [LotOut(points=lt.points, expires_on=lt.expires_on) for lt in b.lots]
     soon = [lt for lt in lots if lt.points and lt.expires_on <= today + dt.timedelta(days=30)]
     return as_json(
         LookupResponse(
             account_id=b.account_id,
+            account_ref=refs.ref_of(b.account_id),
             mobile=b.mobile,
             tier=b.tier,
             balance=b.balance,
@@ -61,13 +66,23 @@ def lookup(req: LookupRequest, c: Caller, svc: Svc) -> Response:
     )
 
 
-@router.get("/accounts/{account_id}/history", response_model=HistoryResponse)
+@router.get("/accounts/{ref}/history", response_model=HistoryResponse)
 def history(
-    account_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-    c: Caller,
+    ref: Annotated[str, Path(pattern=refs.PATTERN, max_length=32)],
+    c: Staff,
     svc: Svc,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> HistoryResponse:
+    """By the account's reference from a lookup (never by counting ids)."""
+    return _history(svc, c, refs.account_of_ref(ref), limit)
+
+
+@router.post("/customers/history", response_model=HistoryResponse)
+def history_by_mobile(req: HistoryRequest, c: Staff, svc: Svc) -> HistoryResponse:
+    return _history(svc, c, account_of(svc.store, req.mobile).id, req.limit)
+
+
+def _history(svc: Svc, c: tokens.Caller, account_id: int, limit: int) -> HistoryResponse:
     with svc.store.engine.connect() as conn:
         try:
             a = identity.resolve(conn, account_id=account_id)
@@ -76,6 +91,7 @@ def history(
         rows = ent.entries_of(conn, a.id)[-limit:]
     return HistoryResponse(
         account_id=a.id,
+        account_ref=refs.ref_of(a.id),
         entries=[
             HistoryEntry(seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=own_docs(e.body, c))
             for e in rows

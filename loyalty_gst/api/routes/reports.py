@@ -15,13 +15,13 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from loyalty_gst.api.deps import Admin, Services, Svc
-from loyalty_gst.api.schemas import OverdraftLine
+from loyalty_gst.api.schemas import OverdraftLine, Refusal
 from loyalty_gst.reports.columns import as_json
 from loyalty_gst.reports.period import Span, span_of
 from loyalty_gst.reports.register import Register, scope, write_register
 from loyalty_gst.reports.register_table import COLUMNS
 from loyalty_gst.reports.totals import FIELDS
-from loyalty_gst.service.offline import overdrafts
+from loyalty_gst.service.offline import overdrafts, refusals
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
@@ -120,3 +120,9 @@ def analytics_chart(
         return Response(png.read_bytes(), media_type="image/png")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@router.get("/refusals", response_model=list[Refusal])
+def refusal_report(c: Admin, svc: Svc) -> list[Refusal]:
+    """Every till event the ledger refused (offline allowance, presence, scope …)."""
+    return [Refusal(**r) for r in refusals(svc.store)]

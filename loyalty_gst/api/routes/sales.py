@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from loyalty_gst import gst, service
 from loyalty_gst import program as pg
 from loyalty_gst.api import approvals
-from loyalty_gst.api.deps import CommittedSale, QuotedSale, Seller, Svc
+from loyalty_gst.api.deps import CommittedSale, QuotedSale, Seller, Svc, scoped_key
 from loyalty_gst.api.responses import as_json
 from loyalty_gst.api.schemas import QuoteResponse, ReturnRequest
 from loyalty_gst.models import Sale
@@ -35,7 +35,7 @@ def commit(p: CommittedSale, svc: Svc) -> Response:
         prog = svc.book.active(p.sale.date)
         invoice = gst.compute(pg.apply_caps(p.sale, prog, req.points))
         source = service.Quote(invoice=invoice, hold_key=req.hold_key)
-    done = service.commit(svc.store, source, key=req.key, program=svc.book)
+    done = service.commit(svc.store, source, key=p.key, program=svc.book)
     if not done.replayed:
         svc.announce(p.caller, done.account_id, done.balance, "commit", done.invoice)
         messages.after_sale(svc.notifier, done)
@@ -51,9 +51,10 @@ def returns(req: ReturnRequest, c: Seller, svc: Svc) -> service.Returned:
         seller_gstin=c.gstin,
         number=req.number,
         date=req.date,
-        key=req.key,
+        key=scoped_key(c, req.key),
         returns=req.lines,
         program=svc.book,
+        store_code=c.store_code,
     )
     if not done.replayed:
         svc.announce(c, done.account_id, done.balance, "return", done.note)

@@ -7,8 +7,16 @@ import datetime as dt
 from fastapi import APIRouter
 
 from loyalty_gst import service
-from loyalty_gst.api.deps import OwnSync, Svc, TerminalCaller
-from loyalty_gst.api.schemas import AccountSnapshot, LotOut, SyncResponse
+from loyalty_gst.api import presence
+from loyalty_gst.api.deps import OwnSync, Svc, TerminalCaller, account_of, scoped_key
+from loyalty_gst.api.schemas import (
+    AccountSnapshot,
+    Allowance,
+    AllowanceRequest,
+    LotOut,
+    SyncResponse,
+)
+from loyalty_gst.service import allowance
 from loyalty_gst.service.common import IST
 from loyalty_gst.service.offline import EventResult, apply_event
 
@@ -19,6 +27,7 @@ router = APIRouter(prefix="/v1", tags=["terminals"])
 def sync(req: OwnSync, c: TerminalCaller, svc: Svc) -> SyncResponse:
     assert c.gstin and c.store_code and c.terminal
     results: list[EventResult] = []
+    check = presence.offline_proof(svc.key)
     for ev in sorted(req.events, key=lambda e: e.seq):
         if not ev.event_id.startswith(f"{c.terminal}:"):
             results.append(
@@ -37,6 +46,8 @@ def sync(req: OwnSync, c: TerminalCaller, svc: Svc) -> SyncResponse:
             store_code=c.store_code,
             terminal=c.terminal,
             program=svc.book,
+            scope=scoped_key(c, ""),
+            presence=check,
         )
         results.append(r)
         if r.status == "applied":
@@ -56,4 +67,25 @@ def sync(req: OwnSync, c: TerminalCaller, svc: Svc) -> SyncResponse:
                 lots=[LotOut(points=lt.points, expires_on=lt.expires_on) for lt in b.lots],
             )
         )
-    return SyncResponse(results=results, accounts=accounts)
+    settled = 0
+    if req.settle:
+        with svc.store.begin() as conn:
+            settled = allowance.settle(
+                conn, store_code=c.store_code, terminal=c.terminal, at=dt.datetime.now(dt.UTC)
+            )
+    return SyncResponse(results=results, accounts=accounts, settled=settled)
+
+
+@router.post("/allowances", response_model=Allowance)
+def grant(req: AllowanceRequest, c: TerminalCaller, svc: Svc) -> Allowance:
+    """This till's part of the member's offline budget for today, topped up."""
+    assert c.store_code and c.terminal
+    now = dt.datetime.now(dt.UTC)
+    today = now.astimezone(IST).date()
+    a = account_of(svc.store, req.mobile)
+    with svc.store.begin() as conn:
+        points = allowance.grant(
+            conn, svc.book.active(today), account_id=a.id, store_code=c.store_code,
+            terminal=c.terminal, day=today, at=now,
+        )  # fmt: skip
+    return Allowance(account_id=a.id, day=today, points=points)

@@ -17,7 +17,11 @@ router = APIRouter(prefix="/v1/tokens", tags=["admin"])
 
 @router.post("", response_model=TokenIssued)
 def new_token(req: TokenRequest, c: Admin, svc: Svc) -> TokenIssued:
-    t = tk.issue(svc.store, kind=req.kind, store_code=req.store, terminal=req.terminal)
+    store_code, terminal = getattr(req, "store", None), getattr(req, "terminal", None)
+    try:
+        t = tk.issue(svc.store, kind=req.kind, store_code=store_code, terminal=terminal)
+    except InvalidInput as exc:  # the store named is not one of the company's of that kind
+        raise NotFound(str(exc)) from None
     return TokenIssued(
         id=t.id,
         kind=t.kind,
