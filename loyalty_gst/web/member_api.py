@@ -66,11 +66,11 @@ def ask_otp(req: OtpAsk, request: Request) -> dict[str, str]:
     if a is None:
         if notifier.config is None:
             notifier.check_otp(0)  # the same 503 a member would see
-        return {"challenge_id": secrets.token_hex(16)}
+        return {"challenge_id": presence.MEMBER + secrets.token_hex(16)[1:]}
     notifier.check_otp(a.id)
     st = auth.store_of(request)
     challenge, code, until = presence.new_otp(
-        st, account_id=a.id, phone=phone, now=dt.datetime.now(dt.UTC)
+        st, account_id=a.id, phone=phone, now=dt.datetime.now(dt.UTC), sign_in=True
     )
     notifier.otp(phone, code, account_id=a.id)
     return {"challenge_id": challenge, "expires_at": until}
@@ -87,6 +87,7 @@ def sign_in(req: SignIn, request: Request) -> Response:
         code=req.otp,
         account_id=a.id,
         now=dt.datetime.now(dt.UTC),
+        sign_in=True,  # a till's code proves presence at the till, never a sign-in
     )
     reply = JSONResponse({"signed_in": True})
     auth.open_session(auth.store_of(request), request, reply, a.id)
