@@ -117,7 +117,7 @@ def _same(value: Any) -> str:
     if not value:  # None, "", 0, 0.0, False: unset
         return ""
     if isinstance(value, int | float):
-        return repr(float(value))
+        return str(Decimal(repr(value)).normalize())  # 2 and 2.0 read alike, no float maths
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
