@@ -15,7 +15,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from loyalty_gst.models import DECIMAL_IN, Seller, _no_float
 from loyalty_gst.program import Program
@@ -39,6 +39,27 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
+# The values each WhatsApp message can carry, by template: a template approved for the
+# company's number names which of them fill its body, in its own order.
+MESSAGE_FIELDS: dict[str, tuple[str, ...]] = {
+    "otp": ("code",),
+    "earn": ("invoice", "points", "balance"),
+    "redeem": ("invoice", "points", "discount", "balance"),
+    "reminders": ("points", "expires_on", "balance"),
+    "tier": ("tier", "balance"),
+}
+MessageKind = Literal["otp", "earn", "redeem", "reminders", "tier"]
+
+
+class MessageTemplate(_Frozen):
+    """A WhatsApp template of the company's: its approved name and, optionally, which of the
+    message's values fill its body parameters and in what order (default: all, in the
+    order of MESSAGE_FIELDS)."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    parameters: tuple[str, ...] | None = None
+
+
 class Particulars(_Frozen):
     """What every printed document carries about the company (Rule 46 (a), signatory)."""
 
@@ -53,6 +74,18 @@ class Particulars(_Frozen):
     signatory: str | None = Field(default=None, max_length=100)  # "for … / Authorised Signatory"
     upi_vpa: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-_]{2,256}@[A-Za-z]{2,64}$")
     b2c_dynamic_qr: bool = False  # print the UPI payment QR on B2C invoices
+    whatsapp_templates: dict[MessageKind, MessageTemplate] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_parameters(self) -> Particulars:
+        for kind, t in self.whatsapp_templates.items():
+            unknown = [p for p in t.parameters or () if p not in MESSAGE_FIELDS[kind]]
+            if unknown:
+                raise ValueError(
+                    f"whatsapp_templates.{kind}.parameters: {', '.join(unknown)} not among "
+                    f"{', '.join(MESSAGE_FIELDS[kind])}"
+                )
+        return self
 
 
 class Registration(_Frozen):

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 import requests
 import sqlalchemy as sa
 
+from loyalty_gst.company import db as company_db
+from loyalty_gst.company.db import NotSetUp
+from loyalty_gst.company.model import MESSAGE_FIELDS, MessageTemplate
 from loyalty_gst.errors import NoConsent, SenderUnavailable
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger.postings import stamp
@@ -117,7 +120,7 @@ class Notifier:
             raise SenderUnavailable("no WhatsApp sender is configured")
         row_id = self._insert(account_id, number, "otp", [], None, status="sending")
         for attempt in range(3):  # a code is worth minutes: a few quick tries, then refuse
-            ok, error = self._post(number, self._template("otp"), [code])
+            ok, error = self._post(number, self._template("otp"), self._params("otp", [code]))
             if ok is not None or (error or "").startswith("HTTP 4"):
                 break
             self._stop.wait(0.2 * 2**attempt)
@@ -234,7 +237,26 @@ class Notifier:
     # --- rows and the wire ---
 
     def _template(self, purpose: str) -> str:
+        spec = self._setup_template(purpose)
+        if spec is not None:
+            return spec.name
         return self.config.template(purpose) if self.config else msg.DEFAULT_TEMPLATES[purpose]
+
+    def _setup_template(self, kind: str) -> MessageTemplate | None:
+        """The company's own template for this message, from its setup (before $…_TEMPLATES)."""
+        try:
+            templates = company_db.current(self.store).particulars.whatsapp_templates
+        except NotSetUp:
+            return None
+        return templates.get(kind)  # type: ignore[call-overload]
+
+    def _params(self, kind: str, values: list[str]) -> list[str]:
+        """The message's values in the order its template takes them (all, by default)."""
+        spec = self._setup_template(kind)
+        if spec is None or spec.parameters is None or kind not in MESSAGE_FIELDS:
+            return values
+        named = dict(zip(MESSAGE_FIELDS[kind], values, strict=False))
+        return [named.get(p, "") for p in spec.parameters]
 
     def _insert(
         self,
@@ -247,14 +269,16 @@ class Notifier:
         status: str,
         template: str | None = None,
     ) -> int:
+        kind = template or purpose
+        name, body = self._template(kind), self._params(kind, params)  # read before writing
         with self.store.begin() as conn:
             res = conn.execute(
                 s.messages.insert().values(
                     account_id=account_id,
                     to_number=number,
                     purpose=purpose,
-                    template=self._template(template or purpose),
-                    params=json.dumps(params),
+                    template=name,
+                    params=json.dumps(body),
                     dedupe=dedupe,
                     status=status,
                     attempts=0,

@@ -260,3 +260,44 @@ def test_the_webhook_needs_the_signature(store: Store) -> None:
         webhook.check_signature(cfg, raw, "sha256=" + "0" * 64)
     with pytest.raises(Forbidden):
         webhook.check_signature(None, raw, None)
+
+
+def test_templates_and_their_parameters_come_from_the_company_setup(
+    store: Store, wa: WhatsAppStandIn
+) -> None:
+    from loyalty_gst import company as co
+    from loyalty_gst.company.model import Particulars
+
+    cat = fixtures.load()
+    own = {
+        "redeem": {"name": "lakshmi_points_used", "parameters": ["balance", "invoice"]},
+        "otp": {"name": "lakshmi_code"},
+    }
+    particulars = Particulars.model_validate(
+        {**cat.file.company.model_dump(mode="json"), "whatsapp_templates": own}
+    )
+    co.write(store, cat.file.model_copy(update={"company": particulars}), cat.logo,
+             today=dt.date(2025, 4, 1))  # fmt: skip
+    n = _notifier(store, wa)  # its configuration names acme_points_used: the setup wins
+    account = _account(store)
+    with store.begin() as conn:
+        consent.record(conn, account, "receipts", True, channel="member_page")
+    # the redeem receipt's values: invoice, points, ₹ off, balance after
+    assert n.queue(account, "receipts", ["R/1", "100", "25.00", "1900"], template="redeem")
+    assert n.flush() == 1
+    (sent,) = wa.messages
+    assert sent["template"]["name"] == "lakshmi_points_used"
+    params = [p["text"] for p in sent["template"]["components"][0]["parameters"]]
+    assert params == ["1900", "R/1"]  # the setup's order: balance, then invoice
+    n.otp(PHONE, "123456", account_id=account)
+    assert wa.messages[-1]["template"]["name"] == "lakshmi_code"
+    assert wa.last_code(PHONE) == "123456"  # all of the OTP's values, by default
+
+
+def test_a_template_parameter_the_message_lacks_is_refused() -> None:
+    from loyalty_gst.company.model import Particulars
+
+    base = fixtures.load().file.company.model_dump(mode="json")
+    bad = {"tier": {"name": "t", "parameters": ["tier", "discount"]}}
+    with pytest.raises(ValueError, match=r"whatsapp_templates.tier.parameters: discount"):
+        Particulars.model_validate({**base, "whatsapp_templates": bad})
