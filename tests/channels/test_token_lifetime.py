@@ -114,4 +114,6 @@ def test_rotate_over_http(api: Api) -> None:
     listed = {x["id"]: x for x in api.call(api.admin, "GET", "/v1/tokens").json()}
     assert listed[made["id"]]["revoked_at"] > listed[new["id"]]["created_at"]  # ahead
     assert api.call(api.admin, "POST", "/v1/tokens/nosuch/rotate").status_code == 404
+    too_long = api.call(api.admin, "POST", f"/v1/tokens/{new['id']}/rotate?grace_seconds=2592001")
+    assert too_long.status_code == 422 and "grace_seconds" in too_long.text  # 30 days + 1 s
     assert api.call(api.t1, "POST", f"/v1/tokens/{new['id']}/rotate").status_code == 403

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from loyalty_gst.api import tokens as tk
 from loyalty_gst.api.deps import Admin, Svc
 from loyalty_gst.api.schemas import TokenIssued, TokenRequest, TokenView
 from loyalty_gst.errors import InvalidInput, NotFound
+
+GRACE_MAX = 30 * 86400
 
 router = APIRouter(prefix="/v1/tokens", tags=["admin"])
 
@@ -52,10 +55,14 @@ def list_tokens(c: Admin, svc: Svc) -> list[TokenView]:
 
 
 @router.post("/{token_id}/rotate", response_model=TokenIssued)
-def rotate_token(token_id: str, c: Admin, svc: Svc, grace_seconds: int = 3600) -> TokenIssued:
-    """A successor token (same kind, store, till); the old one works `grace_seconds` more."""
-    if not 0 <= grace_seconds <= 30 * 86400:
-        raise InvalidInput.one("grace_seconds", grace_seconds, "0 to 30 days")
+def rotate_token(
+    token_id: str,
+    c: Admin,
+    svc: Svc,
+    grace_seconds: Annotated[int, Query(ge=0, le=GRACE_MAX)] = 3600,
+) -> TokenIssued:
+    """A successor token (same kind, store, till); the old one works `grace_seconds` more
+    (at most 30 days; the bound is in the schema, so the schema says what is accepted)."""
     t = tk.rotate(svc.store, token_id, grace=dt.timedelta(seconds=grace_seconds))
     if t is None:
         raise NotFound("no such live token")
