@@ -228,7 +228,7 @@ def test_live_events_reach_the_stores_stream_only(api: Api) -> None:
     assert got and got[0]["store"] == "MUM-BAN" and got[0]["balance"] == r.json()["balance"]
 
 
-def test_history_withholds_another_registrations_documents(api: Api) -> None:
+def test_history_withholds_another_stores_documents(api: Api) -> None:
     mine = api.call(api.t1, "POST", "/v1/customers/lookup", {"mobile": PHONES[0]}).json()
     path = f"/v1/accounts/{mine['account_ref']}/history"
     own = api.call(api.t1, "GET", path).json()["entries"]
@@ -238,8 +238,16 @@ def test_history_withholds_another_registrations_documents(api: Api) -> None:
     seen = next(e for e in other if e["seq"] == sold[0]["seq"])
     # the points and the kind are the customer's; the Mumbai invoice number is not Bengaluru's
     assert (seen["points"], seen["kind"]) == (sold[0]["points"], "earn")
-    assert seen["body"]["invoice"] == "(another registration)"
-    assert api.call(api.admin, "GET", path).json()["entries"] == own
+    assert seen["body"]["invoice"] == "(another store)"
+    # Andheri shares Bandra's GSTIN, yet Bandra's invoice number is not Andheri's to read
+    andheri = api.call(api.t2, "GET", path).json()["entries"]
+    seen = next(e for e in andheri if e["seq"] == sold[0]["seq"])
+    assert seen["points"] == sold[0]["points"] and seen["body"]["invoice"] == "(another store)"
+    assert "BAN1/" in sold[0]["body"]["invoice"]  # the issuing till still sees its own
+    admin = api.call(api.admin, "GET", path).json()["entries"]
+    assert [e["seq"] for e in admin] == [e["seq"] for e in own]  # the same entries, all shown
+    assert any("AND2/" in e["body"].get("invoice", "") for e in admin)
+    assert not any("AND2/" in str(e["body"]) for e in own)  # Andheri's sale, not Bandra's
 
 
 def test_no_log_line_holds_a_mobile_number_or_a_token(api: Api) -> None:

@@ -1,11 +1,12 @@
-"""A customer's balance by mobile, and their ledger history (another registration's
-document numbers withheld)."""
+"""A customer's balance by mobile, and their ledger history (the numbers of documents of
+another store or registration withheld)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
@@ -24,21 +25,43 @@ from loyalty_gst.api.schemas import (
 from loyalty_gst.errors import InvalidInput, NotFound, UnknownCustomer
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import entries as ent
+from loyalty_gst.store import schema as s
 
 router = APIRouter(prefix="/v1", tags=["customers"])
 
 DOC_FIELDS = ("invoice", "note", "event", "terminal", "hold", "hold_key")
 
 
-def own_docs(body: dict[str, Any], c: tokens.Caller) -> dict[str, Any]:
-    """A customer's history is theirs across stores, but another registration's documents
-    are not this caller's to read: their numbers are withheld (admins see everything)."""
+def own_docs(
+    body: dict[str, Any], c: tokens.Caller, stores: dict[str, str | None]
+) -> dict[str, Any]:
+    """A customer's history is theirs across stores, but a document of another store (or
+    another registration) is not this caller's to read: its numbers are withheld. `stores`
+    maps a document's ledger reference (`GSTIN:number`) to the store that issued it.
+    Admins see everything."""
     if c.kind == "admin":
         return body
-    theirs = str(body.get("invoice", "")).split(":", 1)[0]
-    if not theirs or theirs == c.gstin:
+    doc = str(body.get("invoice", ""))
+    if not doc:
         return body
-    return {k: ("(another registration)" if k in DOC_FIELDS else v) for k, v in body.items()}
+    gstin = doc.split(":", 1)[0]
+    if gstin == c.gstin and stores.get(doc, c.store_code) == c.store_code:
+        return body
+    return {k: ("(another store)" if k in DOC_FIELDS else v) for k, v in body.items()}
+
+
+def _stores_of(conn: sa.Connection, docs: set[str]) -> dict[str, str | None]:
+    """Issuing store of each `GSTIN:number` reference (only those stored as invoices)."""
+    pairs = [d.split(":", 1) for d in docs if ":" in d]
+    if not pairs:
+        return {}
+    t = s.invoices
+    rows = conn.execute(
+        sa.select(t.c.seller_gstin, t.c.number, t.c.store).where(
+            sa.tuple_(t.c.seller_gstin, t.c.number).in_([tuple(p) for p in pairs])
+        )
+    )
+    return {f"{r.seller_gstin}:{r.number}": r.store for r in rows}
 
 
 @router.post("/customers/lookup", response_model=LookupResponse)
@@ -89,11 +112,20 @@ def _history(svc: Svc, c: tokens.Caller, account_id: int, limit: int) -> History
         except UnknownCustomer as exc:
             raise NotFound(str(exc)) from None
         rows = ent.entries_of(conn, a.id)[-limit:]
+        stores = (
+            {}
+            if c.kind == "admin"
+            else _stores_of(
+                conn, {str(e.body.get("invoice")) for e in rows if e.body.get("invoice")}
+            )
+        )
     return HistoryResponse(
         account_id=a.id,
         account_ref=refs.ref_of(a.id),
         entries=[
-            HistoryEntry(seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=own_docs(e.body, c))
+            HistoryEntry(
+                seq=e.seq, kind=e.kind, points=e.points, at=e.at, body=own_docs(e.body, c, stores)
+            )
             for e in rows
         ],
     )
