@@ -15,6 +15,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from loyalty_gst.errors import InvalidInput
+
 
 def folder() -> Path:
     env = os.environ.get("LOYALTY_GST_KEYS")
@@ -40,7 +42,8 @@ def secret(name: str, path: Path | None = None) -> bytes:
 
 
 def signing_key(name: str, path: Path | None = None) -> Ed25519PrivateKey:
-    """An Ed25519 private key kept in `path` as PKCS#8 PEM (default: <folder>/<name>.pem)."""
+    """An Ed25519 private key kept in `path` as PKCS#8 PEM (default: <folder>/<name>.pem),
+    made on first use; a file that is there must hold such a key."""
     p = path or folder() / f"{name}.pem"
     if not p.exists():
         pem = Ed25519PrivateKey.generate().private_bytes(
@@ -49,7 +52,12 @@ def signing_key(name: str, path: Path | None = None) -> Ed25519PrivateKey:
             serialization.NoEncryption(),
         )
         _write_new(p, pem)
-    key = serialization.load_pem_private_key(p.read_bytes(), password=None)
+    try:
+        key = serialization.load_pem_private_key(p.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError) as exc:
+        raise InvalidInput.one(
+            "--key", str(p), f"an unencrypted Ed25519 private key in PEM ({type(exc).__name__})"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{p} does not hold an Ed25519 key")
+        raise InvalidInput.one("--key", str(p), "an Ed25519 private key, not another kind")
     return key

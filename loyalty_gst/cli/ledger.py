@@ -185,11 +185,18 @@ def verify(
     default=None,
     help="The Ed25519 signing key (PEM) [default: $LOYALTY_GST_KEYS/checkpoint.pem, made once].",
 )
-@click.option("--every", type=float, default=None, help="Repeat every this many seconds.")
-@click.option("--times", type=int, default=None, help="With --every: stop after this many.")
+@click.option(
+    "--every",
+    type=click.IntRange(1, 31 * 86400),
+    default=None,
+    help="Repeat every this many seconds (1 s to 31 days); runs until stopped unless --times.",
+)
+@click.option(
+    "--times", type=click.IntRange(min=1), default=None, help="With --every: stop after this many."
+)
 @click.pass_context
 def checkpoint(
-    ctx: click.Context, out: Path, key_file: Path | None, every: float | None, times: int | None
+    ctx: click.Context, out: Path, key_file: Path | None, every: int | None, times: int | None
 ) -> None:
     """Sign every account's chain head (Ed25519, key outside the database) and append
     the checkpoint to --out; once, or on a schedule with --every."""

@@ -37,6 +37,9 @@ from readme_blocks import readme_sale
 # servers; the demo makes its own data; simulate drives a till against a live server)
 NOT_INPUT = {"serve", "demo", "pos simulate", "standin irp", "standin tally", "standin whatsapp"}
 OUTPUTS = {"output", "out", "out_dir", "errors_file", "summary", "receipts"}
+# a schedule: any good value makes the command run until stopped (its bounds are checked
+# by test_checkpoint_schedule_is_bounded)
+SCHEDULES = {"every"}
 FILE_WORDS = ("file", "json", "jsonl", "csv", "yaml", "mapping", "registration", "cert",
               "logo", "letterhead", "checkpoints")  # fmt: skip
 FIELD_LINE = re.compile(r"^(?:error: |  - )(?:\[\w+\] )?(?P<where>[^\s:].*?): \S")
@@ -77,7 +80,8 @@ def inputs(cmd: click.Command) -> list[click.Parameter]:
     return [
         p for p in cmd.params
         if not (isinstance(p, click.Option) and (p.is_flag or p.count or p.hidden))
-        and p.name not in OUTPUTS and p.name not in ("db", "url", "help")
+        and p.name not in OUTPUTS and p.name not in SCHEDULES
+        and p.name not in ("db", "url", "help")
     ]  # fmt: skip
 
 
@@ -311,3 +315,17 @@ def test_the_api_answers_any_junk_body_with_a_4xx_problem(
     assert problem["code"] and problem["status"] == r.status_code
     if r.status_code == 422:
         assert problem["lines"] and all(FIELD_LINE.match("  - " + ln) for ln in problem["lines"])
+
+
+@pytest.mark.parametrize("every", ["0", "-5", "nan", "inf", "1.5", "2678401"])
+def test_checkpoint_schedule_is_bounded(every: str, ledger_url: str, tmp_path: Path) -> None:
+    """--every takes whole seconds from 1 s to 31 days: 0 would spin, inf or nan would
+    crash in sleep."""
+    r = CliRunner().invoke(
+        main,
+        ["ledger", "--db", ledger_url, "checkpoint", "--out", str(tmp_path / "c.jsonl"),
+         "--every", every, "--times", "1"],
+        env={"LOYALTY_GST_KEYS": str(tmp_path / "keys")},
+    )  # fmt: skip
+    assert r.exit_code == 2 and "--every" in r.output, r.output
+    assert not (tmp_path / "c.jsonl").exists()
