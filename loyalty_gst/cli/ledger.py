@@ -27,6 +27,7 @@ from loyalty_gst.cli.show import console, emit_json, json_option, lot_state, poi
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.identity import normal_mobile, phone_ref
 from loyalty_gst.ids.mobile import mask
+from loyalty_gst.ledger import checkpoint as cpt
 from loyalty_gst.service import checkpoints
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, default_url, open_existing, open_store
@@ -153,10 +154,23 @@ def verify(
                 identity.resolve(conn, account_id=account)
             except UnknownCustomer:
                 raise InvalidInput.one("--account", account, "no such account") from None
-    problems = service.verify(store, account_id=account)
+    if public_key is not None:
+        if checkpoints_file is None:
+            raise InvalidInput.one("--public-key", public_key, "used only with --checkpoints FILE")
+        cpt.check_public_key(public_key)
+    lines: list[str] | None = None
     if checkpoints_file is not None:
-        with checkpoints_file.open(encoding="utf-8") as f:
-            problems += checkpoints.verify(store, f, trusted_key=public_key)
+        try:
+            lines = checkpoints_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput.one(
+                "--checkpoints",
+                str(checkpoints_file),
+                f"a readable UTF-8 file ({type(exc).__name__})",
+            ) from None
+    problems = service.verify(store, account_id=account)
+    if lines is not None:
+        problems += checkpoints.verify(store, lines, trusted_key=public_key)
     if as_json:
         emit_json({"ok": not problems, "problems": [str(p) for p in problems]})
     elif not problems:
@@ -383,3 +397,4 @@ def import_(ctx: click.Context, csv_file: Path, errors_file: Path | None, source
         click.echo(f"  - line {line}: {why} (phone {phone})", err=True)
     if bad:
         raise click.exceptions.Exit(2)
+

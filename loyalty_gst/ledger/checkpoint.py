@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from loyalty_gst.errors import Problem
+from loyalty_gst.errors import InvalidInput, Problem
 from loyalty_gst.ledger.chain import canonical
 
 Head = tuple[int, int, str]  # account id, seq, hash of that entry
@@ -52,8 +52,43 @@ def make(key: Ed25519PrivateKey, heads: Iterable[Head], *, at: str) -> dict[str,
     }
 
 
+def _well_formed(cp: object) -> bool:
+    if not isinstance(cp, dict):
+        return False
+    heads = cp.get("accounts")
+    return (
+        all(isinstance(cp.get(k), str) for k in ("at", "key", "signature"))
+        and isinstance(heads, list)
+        and all(
+            isinstance(h, list) and len(h) == 3 and all(type(x) is int for x in h[:2])
+            and isinstance(h[2], str)
+            for h in heads
+        )
+    )  # fmt: skip
+
+
 def read(lines: Iterable[str]) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in lines if line.strip()]
+    """The checkpoints of a file, one JSON object a line; a line that is not one is bad
+    input naming its 1-based number (a broken file proves nothing either way)."""
+    out: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            cp = json.loads(line)
+        except ValueError:
+            cp = None
+        if _well_formed(cp):
+            out.append(cp)
+        else:
+            problems.append(
+                Problem(f"--checkpoints line {n}", line.strip()[:40],
+                        "a checkpoint: JSON with at, accounts [[id, seq, hash]], key, signature")
+            )  # fmt: skip
+    if problems:
+        raise InvalidInput(problems)
+    return out
 
 
 def check(
@@ -91,3 +126,13 @@ def check(
             rule = f"entry {seq} hashes to {now[:12]}…, {where} signed {head[:12]}…"
             problems.append(Problem(name, seq, rule, "rewritten"))
     return problems
+
+
+def check_public_key(text: str) -> None:
+    """The auditor's trusted key must be an Ed25519 public key: 32 bytes in base64."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error is a ValueError
+        raw = b""
+    if len(raw) != 32:
+        raise InvalidInput.one("--public-key", text, "an Ed25519 public key: 32 bytes in base64")

@@ -329,3 +329,18 @@ def test_checkpoint_schedule_is_bounded(every: str, ledger_url: str, tmp_path: P
     )  # fmt: skip
     assert r.exit_code == 2 and "--every" in r.output, r.output
     assert not (tmp_path / "c.jsonl").exists()
+
+
+def test_verify_refuses_a_broken_checkpoint_file_and_a_bad_key(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    """A checkpoint file that is not one is bad input naming its 1-based line, never an
+    internal error; a trusted key must be 32 bytes of base64, and only with --checkpoints."""
+    bad = tmp_path / "c.jsonl"
+    bad.write_text('{"at": "x", "accounts": [], "key": "k", "signature": "s"}\nnot json\n')
+    args = ["ledger", "--db", ledger_url, "verify", "--checkpoints", str(bad)]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and "--checkpoints line 2" in r.output, r.output
+    for args in (["--public-key", "0"], ["--public-key", "AAAA", "--checkpoints", str(bad)]):
+        r = CliRunner().invoke(main, ["ledger", "--db", ledger_url, "verify", *args])
+        assert r.exit_code == 2 and "--public-key" in r.output, (args, r.output)
