@@ -24,9 +24,10 @@ import time
 
 import httpx
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
@@ -34,7 +35,7 @@ CLIENTS = (10, 50)
 
 
 def seller(code: str) -> dict:
-    cat = fixtures.load()
+    cat = demo_company.load()
     st = next(s for s in cat.stores if s.code == code)
     return cat.seller_for(st).model_dump(mode="json", exclude_none=True)
 
@@ -134,8 +135,8 @@ def main() -> None:
     args = ap.parse_args()
     url = create_temp_database("postgresql")
     store = open_store(url)
-    fixtures.set_up(store)
-    phones = [c["mobile"] for c in fixtures.load().customers[:500]]
+    demo_company.set_up(store)
+    phones = [c["mobile"] for c in demo_company.load().customers[:500]]
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(1000, dt.date(2099, 1, 1))], key=f"o:{p}")
     till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T9").token

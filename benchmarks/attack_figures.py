@@ -17,9 +17,10 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.pos.simulate import member_sessions
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
@@ -29,7 +30,7 @@ PHONE = "+919000000999"
 
 
 def _seller(code: str) -> dict[str, Any]:
-    cat = fixtures.load()
+    cat = demo_company.load()
     st = next(x for x in cat.stores if x.code == code)
     return cat.seller_for(st).model_dump(mode="json", exclude_none=True)
 

@@ -16,9 +16,10 @@ import time
 from einvoice.builder import build
 from einvoice.schema import dumps
 from einvoice.validator import Settings, validate
-from loyalty_gst import fixtures, gst
+from loyalty_gst import gst
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.sales import sales_of_day
 from loyalty_gst.models import Buyer
-from loyalty_gst.sample_day import sales_of_day
 
 BUYER = Buyer(
     gstin="27AAPFU0939F1ZV",
@@ -58,7 +59,7 @@ def main(count: int) -> None:
     day = dt.date(2025, 11, 21)
     sales = [
         s.model_copy(update={"buyer": BUYER, "number": f"B2B/{i:06d}", "round_to_rupee": False})
-        for i, s in enumerate(sales_of_day(fixtures.load(), day, count=count, seed=11))
+        for i, s in enumerate(sales_of_day(demo_company.load(), day, count=count, seed=11))
     ]
     invoices = [gst.compute(s) for s in sales]
     invoices = [i for i in invoices if any(ln.tax_category == "taxable" for ln in i.lines)]

@@ -39,10 +39,11 @@ DAY = "2025-11-01"
 
 def templates(k: int = 400) -> list[tuple[str, str, str]]:
     """(kind, prefix, JSON text with placeholders) for k distinct documents."""
-    from loyalty_gst import fixtures, gst
+    from loyalty_gst import gst
+    from loyalty_gst.demo import company as demo_company
     from loyalty_gst.models import Buyer, Loyalty, ReturnLine, Sale, SaleLine
 
-    cat = fixtures.load()
+    cat = demo_company.load()
     rnd = random.Random(5)
     seller = cat.sellers["27"]
     other = cat.sellers["29"]

@@ -19,11 +19,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, service
 from loyalty_gst import program as pg
+from loyalty_gst import service
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.sales import sales_of_day
 from loyalty_gst.errors import LedgerError
 from loyalty_gst.identity import phone_ref
-from loyalty_gst.sample_day import sales_of_day
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
@@ -35,12 +36,12 @@ def run(kind: str, count: int, writers: int) -> None:
     url = create_temp_database(kind, prefix="lgst_bench")
     store = open_store(url)
     try:
-        base = fixtures.load().book.versions[0]
+        base = demo_company.load().book.versions[0]
         relaxed = base.velocity.model_copy(
             update={"max_points_per_day": 10**9, "max_redemptions_per_hour": 10**6}
         )
         book = pg.ProgramBook(versions=(base.model_copy(update={"velocity": relaxed}),))
-        sales = list(sales_of_day(fixtures.load(), DAY, count=count, seed=3))
+        sales = list(sales_of_day(demo_company.load(), DAY, count=count, seed=3))
         for phone in sorted({x.customer for x in sales if x.customer}):
             service.migrate_opening(
                 store, phone=phone, lots=[(50_000, dt.date(2026, 11, 30))],

@@ -23,13 +23,14 @@ from pathlib import Path
 
 
 def one_run(count: int, chunk: int, out: Path) -> None:
-    from loyalty_gst import fixtures, gst
-    from loyalty_gst.sample_day import sales_of_day
+    from loyalty_gst import gst
+    from loyalty_gst.demo import company as demo_company
+    from loyalty_gst.demo.sales import sales_of_day
     from tally_export.config import TallySettings
     from tally_export.vouchers import build
     from tally_export.writer import ImportWriter
 
-    cat = fixtures.load()
+    cat = demo_company.load()
     templates = [gst.compute(s) for s in sales_of_day(cat, dt.date(2025, 11, 21), count=300)]
     settings = TallySettings(company="Lakshmi Lifestyle Retail Pvt Ltd", chunk_size=chunk)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # float ok: MB

@@ -66,8 +66,8 @@ def standin() -> None:
               help="Folder for its public key and signing certificate (test keys).")  # fmt: skip
 def irp(port: int, gstin: str, keys_dir: Path) -> None:
     """A stand-in IRP (NIC e-invoice API v1.03/1.04) signing with throw-away test keys."""
-    from einvoice.standin import Account, StandinIrp
     from loyalty_gst.ids import gstin as gstin_ids
+    from loyalty_gst.standins.irp import Account, StandinIrp
 
     try:
         gstin = gstin_ids.validate(gstin)
@@ -96,7 +96,7 @@ def irp(port: int, gstin: str, keys_dir: Path) -> None:
 @_port_option(9000)
 def tally(port: int) -> None:
     """A stand-in Tally Prime XML server (import envelopes, voucher read-back)."""
-    from tally_export.standin import StandInTally
+    from loyalty_gst.standins.tally import StandInTally
 
     server = StandInTally(port)
     _bind(lambda: server.start().url, port)
@@ -126,7 +126,7 @@ def whatsapp(port: int, phone_id: str, show_codes: bool) -> None:
     which `serve` sends too) and the message shape, and shows what arrives."""
     import os
 
-    from loyalty_gst.notify.standin import WhatsAppStandIn
+    from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 
     token = os.environ.get("LOYALTY_GST_WHATSAPP_TOKEN")
     if not token:

@@ -1,12 +1,11 @@
 """Items the desk bills by SKU or barcode, and the till's store and registration: from the
-company set up in the database (`loyalty-gst setup`), else the demo's fixtures."""
+company set up in the database (`loyalty-gst setup`); nothing else is looked at."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from loyalty_gst import fixtures
 from loyalty_gst.company import db as company_db
 from loyalty_gst.errors import NotFound
 from loyalty_gst.models import Seller
@@ -15,43 +14,31 @@ from loyalty_gst.store import Store
 
 def _company(store: Store | None) -> Any:
     if store is None:
-        return None
+        raise NotFound("no company set up (run `loyalty-gst setup FILE.yaml --db URL`)")
     try:
         return company_db.current(store)
     except company_db.NotSetUp:
-        return None
+        raise NotFound("no company set up (run `loyalty-gst setup FILE.yaml --db URL`)") from None
 
 
 def find_item(store: Store | None, code: str) -> dict[str, Any]:
     """The item as a sale line's fields (price before tax, or MRP with `mrp` true)."""
     want = code.strip()
     co = _company(store)
-    if co is not None:
-        try:
-            it = co.item(want)
-        except Exception:
-            raise NotFound(f"no item with SKU or barcode {want[:40]!r}") from None
-        return {
-            "sku": it.sku, "description": it.description, "hsn": it.hsn, "unit": it.unit,
-            "price": str(it.unit_price), "gst_rate": str(it.gst_rate),
-            "cess_rate": str(it.cess_rate), "redeemable": it.redeemable,
-            "mrp": it.prices_include_tax,
-        }  # fmt: skip
-    for item in fixtures.load().items:
-        if want and want in (item.get("sku"), item.get("barcode")):
-            return {**item, "mrp": bool(item.get("prices_include_tax"))}
-    raise NotFound(f"no item with SKU or barcode {want[:40]!r}")
+    try:
+        it = co.item(want)
+    except Exception:
+        raise NotFound(f"no item with SKU or barcode {want[:40]!r}") from None
+    return {
+        "sku": it.sku, "description": it.description, "hsn": it.hsn, "unit": it.unit,
+        "price": str(it.unit_price), "gst_rate": str(it.gst_rate),
+        "cess_rate": str(it.cess_rate), "redeemable": it.redeemable,
+        "mrp": it.prices_include_tax,
+    }  # fmt: skip
 
 
 def seller_of(store_code: str, store: Store | None = None) -> Seller:
-    co = _company(store)
-    if co is not None:
-        return co.seller(store_code)  # type: ignore[no-any-return]
-    cat = fixtures.load()
-    for st in cat.stores:
-        if st.code == store_code:
-            return cat.seller_for(st)
-    raise NotFound(f"no store {store_code}")
+    return _company(store).seller(store_code)  # type: ignore[no-any-return]
 
 
 def sale_line(item: dict[str, Any], qty: Decimal) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import requests
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.pos.simulate import member_sessions
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import Store
 
 PHONES = ("+919876543210", "+919812345678", "+918123456789")
@@ -45,7 +46,7 @@ class Api:
 
 
 def seller(code: str) -> dict[str, str]:
-    cat = fixtures.load()
+    cat = demo_company.load()
     s = cat.seller_for(next(st for st in cat.stores if st.code == code))
     return s.model_dump(mode="json", exclude_none=True)
 
@@ -79,7 +80,7 @@ def worked_sale(number: str, code: str = "MUM-BAN", phone: str | None = PHONES[0
 
 
 def seed(store: Store, phones: tuple[str, ...] | list[str], points: int = OPENING) -> None:
-    fixtures.set_up(store)  # the demo's company, as `loyalty-gst setup` would
+    demo_company.set_up(store)  # the demo's company, as `loyalty-gst setup` would
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(points, FAR)], key=f"opening:{p}")
 

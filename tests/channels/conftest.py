@@ -12,7 +12,7 @@ import pytest
 
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 

@@ -19,9 +19,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from channel_helpers import seed
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.pos import local as pos_db
 from loyalty_gst.pos.simulate import member_sessions, web_shop
 from loyalty_gst.service.offline import overdrafts
@@ -30,8 +31,8 @@ from loyalty_gst.store import open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
-STORES = [st.code for st in fixtures.load().stores if st.channel == "store"][:5]
-CAP = fixtures.load().book.versions[-1].offline_cap_per_day
+STORES = [st.code for st in demo_company.load().stores if st.channel == "store"][:5]
+CAP = demo_company.load().book.versions[-1].offline_cap_per_day
 
 
 def terminal(
@@ -155,7 +156,7 @@ def check_ledger(store, folder: Path, n: int, gstins: dict[int, str]) -> dict[st
 
 def test_five_terminals_and_the_web_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     store = open_store(pg_url)
-    phones = [c["mobile"] for c in fixtures.load().customers[:40]]
+    phones = [c["mobile"] for c in demo_company.load().customers[:40]]
     seed(store, phones, 800)
     app = member_sessions(store, phones)  # each member signed in on their phone
     web = tokens.issue(store, kind="channel", store_code="WEB").token
@@ -241,7 +242,7 @@ def test_server_killed_mid_run_loses_no_acknowledged_commit(tmp_path: Path) -> N
     store = open_store(url)
     server = None
     try:
-        phones = [c["mobile"] for c in fixtures.load().customers[:20]]
+        phones = [c["mobile"] for c in demo_company.load().customers[:20]]
         seed(store, phones, 1500)
         app = member_sessions(store, phones)  # each member signed in on their phone
         tills = [
@@ -276,7 +277,7 @@ def test_terminal_killed_after_a_receipt_syncs_the_sale_on_restart(
     pg_url: str, tmp_path: Path
 ) -> None:
     store = open_store(pg_url)
-    phones = [c["mobile"] for c in fixtures.load().customers[40:45]]
+    phones = [c["mobile"] for c in demo_company.load().customers[40:45]]
     seed(store, phones, 900)
     app = member_sessions(store, phones)  # each member signed in on their phone
     till = tokens.issue(store, kind="terminal", store_code=STORES[4], terminal="T9")

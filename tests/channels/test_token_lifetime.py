@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from channel_helpers import Api
 
-from loyalty_gst import fixtures
 from loyalty_gst.api import tokens
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.errors import Unauthorized
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.store import Store, open_store
@@ -24,7 +24,7 @@ from loyalty_gst.store.testing import create_temp_database, drop_database
 def store(request: pytest.FixtureRequest) -> Iterator[Store]:
     url = create_temp_database(request.param)
     st = open_store(url)
-    fixtures.set_up(st)  # the demo's company: its stores and tills
+    demo_company.set_up(st)  # the demo's company: its stores and tills
     yield st
     st.dispose()
     drop_database(url)

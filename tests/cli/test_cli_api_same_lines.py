@@ -15,10 +15,10 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from loyalty_gst import fixtures
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.cli import main
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
@@ -39,7 +39,7 @@ class Server:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = create_temp_database("sqlite", prefix="lgst_lines")
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     seed(store, PHONES)
     till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path_factory.mktemp("api") / "server.log")

@@ -160,11 +160,11 @@ file_junk = st.one_of(
 @pytest.fixture(scope="module")
 def ledger_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A real, empty ledger: junk must reach the command's own checks, not stop at --db."""
-    from loyalty_gst import fixtures
+    from loyalty_gst.demo import company as demo_company
 
     url = f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'ledger.sqlite'}"
     store = open_store(url)
-    fixtures.set_up(store)  # the demo's company: setup done, as a retailer's would be
+    demo_company.set_up(store)  # the demo's company: setup done, as a retailer's would be
     store.dispose()
     return url
 
@@ -253,11 +253,11 @@ def test_every_command_that_reads_input_is_fuzzed() -> None:
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    from loyalty_gst import fixtures
+    from loyalty_gst.demo import company as demo_company
 
     url = create_temp_database("sqlite", prefix="lgst_fuzz")
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     till = tokens.issue(store, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path_factory.mktemp("api") / "server.log")
     try:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.cli import main
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, open_store
 
@@ -27,7 +28,7 @@ PHONE = "+919812345678"
 def db(tmp_path: Path) -> tuple[str, Store]:
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     return url, store
 
 

@@ -145,8 +145,9 @@ def test_the_json_schema_is_printed() -> None:
 
 
 def test_the_demo_company_sets_up(tmp_path: Path) -> None:
-    root = HERE.parents[1]
-    cf, _logo = company.read(root / "fixtures" / "company.yaml")
+    from loyalty_gst.demo.company import COMPANY_FILE
+
+    cf, _logo = company.read(COMPANY_FILE)
     assert len(cf.stores) == 12 and len(cf.items) == 200
 
 

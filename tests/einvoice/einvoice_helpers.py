@@ -8,9 +8,9 @@ from typing import Any
 
 from einvoice.config import IrpConfig
 from einvoice.schema import dumps, loads
-from einvoice.standin import Account, StandinIrp
 from loyalty_gst.gst import compute
 from loyalty_gst.models import TaxedInvoice
+from loyalty_gst.standins.irp import Account, StandinIrp
 from loyalty_gst.validation import parse_sale
 
 D = Decimal

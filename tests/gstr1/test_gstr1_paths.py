@@ -11,11 +11,12 @@ import pytest
 from click.testing import CliRunner
 from gstr1_factories import BUYER_KA, GSTIN, invoice, line
 
-from loyalty_gst import fixtures, gst
+from loyalty_gst import gst
 from loyalty_gst.cli import main
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.sales import sales_of_day
 from loyalty_gst.gstr1 import Builder, Settings, build, reader, stored, view
 from loyalty_gst.models import ReturnLine, TaxedInvoice
-from loyalty_gst.sample_day import sales_of_day
 from loyalty_gst.store import open_store
 
 DAY = dt.date(2025, 11, 21)
@@ -24,7 +25,7 @@ DAY = dt.date(2025, 11, 21)
 @pytest.fixture(scope="module")
 def month() -> list[TaxedInvoice]:
     """A demo day of 300 sales plus a credit note for every tenth, and a B2CL sale."""
-    invs = [gst.compute(s) for s in sales_of_day(fixtures.load(), DAY, count=300, seed=3)]
+    invs = [gst.compute(s) for s in sales_of_day(demo_company.load(), DAY, count=300, seed=3)]
     notes = [
         gst.credit_note(inv, number=f"CN/2511/{n:05d}", date=DAY,
                         returns=[ReturnLine(line_no=1, qty=D(1))])
@@ -143,14 +144,14 @@ def test_demo_step_writes_a_return_per_gstin(
 ) -> None:
     from rich.console import Console
 
-    from loyalty_gst.cli.demo import DemoRun
-    from loyalty_gst.gstr1.demo import run_gstr1
+    from loyalty_gst.demo.context import DemoRun
+    from loyalty_gst.demo.gstr1 import run_gstr1
 
     if with_store:  # the ledger step's store: the step reads it instead of the invoices
         store = open_store(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
         store.add_invoices(month)
         store.dispose()
-    run = DemoRun(tmp_path, DAY, fixtures.load(), [], month, Console(file=None, quiet=True))
+    run = DemoRun(tmp_path, DAY, demo_company.load(), [], month, Console(file=None, quiet=True))
     run_gstr1(run)
     files = sorted(p.name for p in (tmp_path / "gstr1").iterdir())
     assert files == [
@@ -177,7 +178,7 @@ def test_from_store_counts_a_cancelled_invoice_in_doc_issue(tmp_path: Path) -> N
 
     db = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     store = open_store(db)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     # three B2C sales of ₹100 @5% intra-state; the second is cancelled in the ledger
     for n in (1, 2, 3):
         sale = invoice(f"MUMBAN/2511/{n:04d}", "2025-11-05", [line("100")], buyer=None)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import KINDS, create_temp_database, drop_database
@@ -46,6 +46,6 @@ def wipe(store: Store) -> None:
 def store(db_url: str) -> Iterator[Store]:
     st = open_store(db_url)
     wipe(st)
-    fixtures.set_up(st)
+    demo_company.set_up(st)
     yield st
     st.dispose()

@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from loyalty_gst import fixtures
 from loyalty_gst import program as pg
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Loyalty, Sale, SaleLine, Seller
 
 SELLER = Seller(
@@ -53,7 +53,7 @@ def sale(number: str = "INV/0001", *, points: int = 0, phone: str | None = PHONE
 
 def book(**over: Any) -> pg.ProgramBook:
     """The sample program with overrides (velocity given as a dict of its fields)."""
-    base = fixtures.load().book.versions[0]
+    base = demo_company.load().book.versions[0]
     if "velocity" in over:
         over["velocity"] = base.velocity.model_copy(update=over["velocity"])
     return pg.ProgramBook(versions=(base.model_copy(update=over),))

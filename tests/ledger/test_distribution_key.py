@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Loyalty, Sale, SaleLine, Seller
 from loyalty_gst.store import layout, open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
@@ -40,7 +41,7 @@ def _sale(number: str, points: int) -> Sale:
 def captured() -> Iterator[tuple[object, list[str]]]:
     url = create_temp_database("postgresql")
     store = open_store(url)
-    book = fixtures.load().book
+    book = demo_company.load().book
     service.migrate_opening(
         store, phone=PHONE, lots=[(5000, dt.date(2026, 11, 30))], key="open:1",
         program=book, now=NOW,

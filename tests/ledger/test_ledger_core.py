@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ledger_factories import DAY, NOW, book, line, sale
 
-from loyalty_gst import fixtures
 from loyalty_gst import program as pg
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.errors import ApprovalRequired, InsufficientPoints, InvalidInput, VelocityLimit
 from loyalty_gst.ledger import GENESIS, AccountState, Lot, Take, postings, take_fifo, verify
 
@@ -20,7 +20,7 @@ PROG = book().versions[0]
 
 
 def test_sample_program_loads_and_is_in_force() -> None:
-    p = fixtures.load().book.active(DAY)
+    p = demo_company.load().book.active(DAY)
     assert (p.point_value, p.min_points, p.max_share_percent) == (
         Decimal("0.25"), 100, Decimal(50),
     )  # fmt: skip
@@ -28,7 +28,7 @@ def test_sample_program_loads_and_is_in_force() -> None:
     assert p.is_excluded("X", "71131900") and p.is_excluded("Y", "0401")
     assert not p.is_excluded("SHIRT", "6105")
     with pytest.raises(InvalidInput):
-        fixtures.load().book.active(dt.date(2024, 1, 1))
+        demo_company.load().book.active(dt.date(2024, 1, 1))
 
 
 def test_program_formats_and_errors() -> None:

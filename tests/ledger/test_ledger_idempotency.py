@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger_factories import DAY, NOW, RELAXED, SELLER, book, line, sale
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.sales import sales_of_day
 from loyalty_gst.errors import LoyaltyGstError
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import ReturnLine
-from loyalty_gst.sample_day import sales_of_day
 from loyalty_gst.store import Store
 from loyalty_gst.store import schema as s
 
@@ -63,7 +64,7 @@ def replay_twice(store: Store, done: list[tuple[Op, Any]], seed: int) -> None:
 
 
 def test_replaying_a_whole_day_twice_shuffled_changes_nothing(store: Store) -> None:
-    cat = fixtures.load()
+    cat = demo_company.load()
     sales = list(sales_of_day(cat, DAY, count=60, seed=11))
     done: list[tuple[Op, Any]] = []
     members = sorted({x.customer for x in sales if x.customer})

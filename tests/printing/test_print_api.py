@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import requests
@@ -16,11 +15,12 @@ from printing_helpers import page_sizes_mm, pages_text, qr_codes, text_of
 from loyalty_gst import company, service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo.company import COMPANY_FILE
 from loyalty_gst.models import Loyalty, Sale, SaleLine
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
-COMPANY = Path(__file__).resolve().parents[2] / "fixtures" / "company.yaml"
+COMPANY = COMPANY_FILE
 PHONE = "+919876543210"
 DAY = dt.date(2025, 11, 21)
 NOW = dt.datetime(2025, 11, 21, 6, 0, tzinfo=dt.UTC)

@@ -10,8 +10,9 @@ import pytest
 from click.testing import CliRunner
 from printing_helpers import SELLER, b2b, page_sizes_mm, pages_text, text_of
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.cli import main
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Loyalty, Sale, SaleLine, Seller
 from loyalty_gst.store import open_store
 
@@ -72,7 +73,7 @@ def test_bad_copies_are_refused(tmp_path, copies):
 def test_print_a_stored_document_with_the_balance_after_it(tmp_path):
     url = f"sqlite:///{tmp_path / 'ledger.sqlite'}"
     store = open_store(url)
-    book = fixtures.load().book
+    book = demo_company.load().book
     seller = Seller(**SELLER)
     lines = (
         SaleLine(sku="SHIRT", hsn="6105", qty=Decimal(2), unit="PCS",
@@ -131,11 +132,11 @@ def test_a_stored_e_invoice_prints_its_irn_and_signed_qr_until_cancelled(tmp_pat
     from einvoice.client import IrpClient
     from einvoice.config import IrpConfig
     from einvoice.log import EinvoiceLog
-    from einvoice.standin import Account, StandinIrp
+    from loyalty_gst.standins.irp import Account, StandinIrp
 
     url = f"sqlite:///{tmp_path / 'books.sqlite'}"
     store = open_store(url)
-    book = fixtures.load().book
+    book = demo_company.load().book
     when = dt.datetime(2025, 11, 21, 18, 5, 9)
     irp = StandinIrp(Account(gstin=SELLER["gstin"]), sandbox=False, clock=lambda: when)
     base = irp.start()

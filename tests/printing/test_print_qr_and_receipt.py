@@ -12,8 +12,8 @@ from einvoice.builder import build
 from einvoice.client import IrpClient
 from einvoice.config import IrpConfig
 from einvoice.qr import verify
-from einvoice.standin import Account, StandinIrp
 from loyalty_gst.printing import Letterhead, PrintJob, render
+from loyalty_gst.standins.irp import Account, StandinIrp
 
 UPI_HEAD = Letterhead(
     legal_name="Lakshmi Lifestyle Retail Pvt Ltd",

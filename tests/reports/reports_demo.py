@@ -8,20 +8,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from loyalty_gst import fixtures, gst, program
-from loyalty_gst.cli.demo import DEMO_STEPS, DemoRun, _points, _step
-from loyalty_gst.sample_day import sales_of_day
+from loyalty_gst.demo import channels, runner
+from loyalty_gst.demo.context import DemoRun
 
 DAY = dt.date(2025, 11, 21)
-STEPS = [s for s in DEMO_STEPS if "pos.demo" not in s]
+STEPS = [s for s in runner.STEPS if s is not channels.run_channels]
 
 
 def build(out: Path, count: int = 300) -> DemoRun:
-    cat = fixtures.load()
-    sales = list(sales_of_day(cat, DAY, count=count, seed=7))
-    book = fixtures.load().book
-    invoices = [gst.compute(program.apply_caps(s, book.active(s.date), _points(s))) for s in sales]
-    run = DemoRun(out, DAY, cat, sales, invoices, Console(stderr=True, quiet=True))
-    for target in STEPS:
-        _step(target)(run)
+    run = runner.start(out, DAY, count=count, seed=7, console=Console(stderr=True, quiet=True))
+    for step in STEPS:
+        step(run)
     return run

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Loyalty, ReturnLine, Sale, SaleLine, Seller
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store, open_store
@@ -52,8 +53,8 @@ def at(day: dt.date, hour: int = 12) -> dt.datetime:
 
 def build(url: str) -> Store:
     store = open_store(url)
-    fixtures.set_up(store)
-    book = fixtures.load().book
+    demo_company.set_up(store)
+    book = demo_company.load().book
     for i, phone in enumerate((M1, M2)):
         service.migrate_opening(
             store, phone=phone, lots=[(2000, dt.date(2026, 10, 1))], key=f"open:{i}",

@@ -8,11 +8,11 @@ from decimal import Decimal as D
 import pytest
 from tally_factories import BUYER_KA, taxed, worked_credit_note
 
+from loyalty_gst.standins.tally import StandInTally
 from tally_export.client import TallyClient, TallyUnreachable
 from tally_export.config import TallySettings
 from tally_export.masters import MasterSet
 from tally_export.replies import parse_import_reply
-from tally_export.standin import StandInTally
 from tally_export.vouchers import build
 
 S = TallySettings(company="Lakshmi Lifestyle Retail Pvt Ltd")

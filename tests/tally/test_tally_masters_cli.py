@@ -8,11 +8,11 @@ from click.testing import CliRunner
 from tally_factories import BUYER_KA, parse, taxed, worked_credit_note
 
 from loyalty_gst.cli import main
+from loyalty_gst.standins.tally import StandInTally
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database
 from tally_export.config import TallySettings, load_settings
 from tally_export.export import write_masters
-from tally_export.standin import StandInTally
 from tally_export.vouchers import build
 
 S = TallySettings(company="Lakshmi Lifestyle Retail Pvt Ltd")

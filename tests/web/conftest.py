@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
@@ -37,7 +38,7 @@ def _shots(tmp: Path) -> Path:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = create_temp_database("sqlite")
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     for p in (PHONE, OTHER):
         service.migrate_opening(store, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
     admin = tokens.issue(store, kind="admin").token

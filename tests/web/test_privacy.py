@@ -18,7 +18,8 @@ import pytest
 import sqlalchemy as sa
 from web_helpers import FAR, OTHER, PHONE
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import ReturnLine, Sale
 from loyalty_gst.privacy import consent, erase, export, pseudonym
 from loyalty_gst.store import Store, open_store
@@ -35,7 +36,7 @@ EMAIL = "priya.r@example.in"
 def db() -> Iterator[tuple[str, Store]]:
     url = create_temp_database("sqlite")
     st = open_store(url)
-    fixtures.set_up(st)
+    demo_company.set_up(st)
     yield url, st
     st.dispose()
     drop_database(url)

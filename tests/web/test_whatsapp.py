@@ -13,13 +13,14 @@ import pytest
 import sqlalchemy as sa
 from web_helpers import APP_SECRET, FAR, OTHER, PHONE, stop_reply
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Sale
 from loyalty_gst.notify import Notifier, WhatsAppConfig, messages, webhook
-from loyalty_gst.notify.standin import WhatsAppStandIn
 from loyalty_gst.privacy import consent
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
@@ -37,7 +38,7 @@ def wa() -> Iterator[WhatsAppStandIn]:
 def store() -> Iterator[Store]:
     url = create_temp_database("sqlite")
     st = open_store(url)
-    fixtures.set_up(st)
+    demo_company.set_up(st)
     for p in (PHONE, OTHER):
         service.migrate_opening(st, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
     yield st
@@ -219,7 +220,7 @@ def test_expiry_reminders_n_days_ahead_and_tier_changes(store: Store, wa: WhatsA
 def test_without_a_sender_an_otp_request_is_refused_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = create_temp_database("sqlite")
     st = open_store(url)
-    fixtures.set_up(st)
+    demo_company.set_up(st)
     service.migrate_opening(st, phone=PHONE, lots=[(500, FAR)], key="o")
     till = tokens.issue(st, kind="terminal", store_code="MUM-BAN", terminal="T1").token
     server = ServerProcess.start(url, log_path=tmp_path / "server.log")
@@ -268,7 +269,7 @@ def test_templates_and_their_parameters_come_from_the_company_setup(
     from loyalty_gst import company as co
     from loyalty_gst.company.model import Particulars
 
-    cat = fixtures.load()
+    cat = demo_company.load()
     own = {
         "redeem": {"name": "lakshmi_points_used", "parameters": ["balance", "invoice"]},
         "otp": {"name": "lakshmi_code"},
@@ -297,7 +298,7 @@ def test_templates_and_their_parameters_come_from_the_company_setup(
 def test_a_template_parameter_the_message_lacks_is_refused() -> None:
     from loyalty_gst.company.model import Particulars
 
-    base = fixtures.load().file.company.model_dump(mode="json")
+    base = demo_company.load().file.company.model_dump(mode="json")
     bad = {"tier": {"name": "t", "parameters": ["tier", "discount"]}}
     with pytest.raises(ValueError, match=r"whatsapp_templates.tier.parameters: discount"):
         Particulars.model_validate({**base, "whatsapp_templates": bad})

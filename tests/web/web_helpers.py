@@ -16,7 +16,7 @@ from pathlib import Path
 import requests
 
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import Store
 
 FAR = dt.date(2099, 3, 31)

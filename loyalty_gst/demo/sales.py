@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from decimal import Decimal
 
-from loyalty_gst.fixtures import Catalogue
+from loyalty_gst.demo.company import Catalogue
 from loyalty_gst.models import Loyalty, Sale, SaleLine
 
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from loyalty_gst import company, fixtures, service
+from loyalty_gst import company, service
 from loyalty_gst import program as pg
-from loyalty_gst.cli.demo import DemoRun
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.errors import LedgerError
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import ReturnLine
@@ -32,7 +33,7 @@ def run_ledger(run: DemoRun) -> None:
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         p.unlink(missing_ok=True)
     store = open_store(f"sqlite:///{path}")
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     book = company.current(store).program
     start = dt.datetime.combine(run.day, dt.time(9, 0), IST)
     members = sorted({s.customer for s in run.sales if s.customer})

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.errors import LoyaltyGstError
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.printing import PrintJob, render, title_of
-
-if TYPE_CHECKING:
-    from loyalty_gst.cli.demo import DemoRun
 
 
 def _job(store: object, inv: TaxedInvoice) -> PrintJob:

@@ -1,6 +1,8 @@
-"""The demo's company and members: `fixtures/company.yaml` (set up through the same
-`loyalty-gst setup` a retailer uses) and `fixtures/customers.json`. Only the demo and the
-tests read these; the service, the API and the tills read the company from the database."""
+"""The demo's company and members, shipped inside the package (`loyalty_gst/demo/data/`):
+`company.yaml` is set up through the same `loyalty-gst setup` path a retailer uses, and
+`customers.json` holds the members who shop on the demo's day. Only the demo, the
+benchmarks and the tests read these; the service, the API and the tills read the company
+from the database."""
 
 from __future__ import annotations
 
@@ -16,17 +18,12 @@ from loyalty_gst.models import Buyer, Seller
 from loyalty_gst.program import ProgramBook
 from loyalty_gst.store import Store as Database
 
-
-def fixtures_dir() -> Path:
-    """`fixtures/` of the source tree (editable install) or of the working directory."""
-    for base in (Path(__file__).resolve().parents[1], Path.cwd()):
-        if (base / "fixtures" / "company.yaml").exists():
-            return base / "fixtures"
-    raise FileNotFoundError("fixtures/company.yaml not found (run from the repository)")
+DATA = Path(__file__).resolve().parent / "data"  # package data: in the wheel as in the tree
+COMPANY_FILE = DATA / "company.yaml"
 
 
 def _load(name: str) -> Any:
-    return json.loads((fixtures_dir() / f"{name}.json").read_text(encoding="utf-8"))
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def _item(it: co.ItemSpec) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def load() -> Catalogue:
-    cf, logo = co.read(fixtures_dir() / "company.yaml")
+    cf, logo = co.read(COMPANY_FILE)
     regs = {r.gstin: r for r in cf.registrations}
     sellers = {r.state_code: r.seller(cf.company) for r in cf.registrations}
     stores = tuple(
@@ -105,6 +102,6 @@ def load() -> Catalogue:
 
 
 def set_up(db: Database) -> co.Report:
-    """The demo's company in this database, as `loyalty-gst setup fixtures/company.yaml`."""
+    """The demo's company in this database, as `loyalty-gst setup` of `COMPANY_FILE`."""
     cat = load()
     return co.write(db, cat.file, cat.logo, today=dt.date(2025, 4, 1))

@@ -9,7 +9,6 @@ log in out/einvoice/einvoice_log.sqlite.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -18,13 +17,11 @@ from einvoice.client import IrpClient
 from einvoice.config import IrpConfig
 from einvoice.log import EinvoiceLog
 from einvoice.schema import dumps
-from einvoice.standin import Account, StandinIrp
 from einvoice.validator import Settings, validate
+from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.printing import PrintJob, render
-
-if TYPE_CHECKING:
-    from loyalty_gst.cli.demo import DemoRun
+from loyalty_gst.standins.irp import Account, StandinIrp
 
 
 def run_einvoice(run: DemoRun) -> None:

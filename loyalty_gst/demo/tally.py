@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from loyalty_gst.demo.context import DemoRun
 from tally_export.config import TallySettings
 from tally_export.export import write_masters, write_vouchers
-
-if TYPE_CHECKING:
-    from loyalty_gst.cli.demo import DemoRun
 
 
 def run_tally(run: DemoRun) -> None:

@@ -19,10 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.cli.demo import DemoRun
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.pos import local
 from loyalty_gst.pos.simulate import member_sessions, web_shop
 from loyalty_gst.service.offline import overdrafts
@@ -40,13 +41,13 @@ def run_channels(run: DemoRun) -> None:
         old.unlink()
     url = f"sqlite:///{folder / 'server.sqlite'}"
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     phones = sorted({s.customer for s in run.sales if s.customer})[:30]
     for p in phones:
         service.migrate_opening(
             store, phone=p, lots=[(600, run.day + dt.timedelta(days=365))], key=f"opening:{p}"
         )
-    stores = [s.code for s in fixtures.load().stores if s.channel == "store"][:TILLS]
+    stores = [s.code for s in demo_company.load().stores if s.channel == "store"][:TILLS]
     tills = [
         tokens.issue(store, kind="terminal", store_code=code, terminal=f"T{i}")
         for i, code in enumerate(stores, start=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from loyalty_gst.cli.demo import DemoRun
+from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.gstr1 import Builder, Period, Settings
 from loyalty_gst.gstr1.view import DocView
 from loyalty_gst.models import TaxedInvoice
