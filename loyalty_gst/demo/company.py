@@ -53,6 +53,10 @@ class Catalogue:
     def seller_for(self, store: Store) -> Seller:
         return self.sellers[store.state_code]
 
+    def seller_of(self, store_code: str) -> Seller:
+        """The registration the store with this code bills under."""
+        return self.seller_for(next(st for st in self.stores if st.code == store_code))
+
     def business_buyer(self, customer: dict[str, Any]) -> Buyer | None:
         b = customer.get("business")
         return Buyer(**b) if b else None

@@ -37,7 +37,7 @@ def find_item(store: Store | None, code: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def seller_of(store_code: str, store: Store | None = None) -> Seller:
+def seller_of(store_code: str, store: Store | None) -> Seller:
     return _company(store).seller(store_code)  # type: ignore[no-any-return]
 
 

@@ -25,9 +25,9 @@ from loyalty_gst.privacy import consent, erase, export, pseudonym
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
-from loyalty_gst.web.catalogue import seller_of
 
 TODAY = dt.date.today()
+SELLER = demo_company.load().seller_of("MUM-BAN")  # the demo company's Bandra store
 NAME = "Priya Raghunathan"
 EMAIL = "priya.r@example.in"
 
@@ -47,7 +47,7 @@ def _sale(number: str, phone: str, points: int = 0) -> Sale:
         {
             "number": number,
             "date": TODAY.isoformat(),
-            "seller": seller_of("MUM-BAN").model_dump(mode="json", exclude_none=True),
+            "seller": SELLER.model_dump(mode="json", exclude_none=True),
             "lines": [
                 {"sku": "SHIRT", "hsn": "6105", "qty": "2", "unit": "PCS", "unit_price": "1000",
                  "gst_rate": "5"},
@@ -73,7 +73,7 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _renderings(url: str, st: Store, out: Path) -> dict[str, bytes]:
-    gstin = seller_of("MUM-BAN").gstin
+    gstin = SELLER.gstin
     period = TODAY.strftime("%m%Y")
     r = _cli(url, "gstr1", "--gstin", gstin, "--period", period, "--from-store", "--db", url,
              "-o", str(out / "gstr1.json"))  # fmt: skip
@@ -102,7 +102,7 @@ def test_erasure_pseudonymises_and_keeps_the_books(db: tuple[str, Store], tmp_pa
     service.commit(st, _sale("P/2", PHONE), key="p2")
     service.commit(st, _sale("P/3", OTHER), key="p3")
     service.return_(
-        st, invoice_number="P/2", seller_gstin=seller_of("MUM-BAN").gstin, number="P/2R",
+        st, invoice_number="P/2", seller_gstin=SELLER.gstin, number="P/2R",
         date=TODAY, key="r1", returns=[ReturnLine(line_no=2, qty=Decimal(1))],
     )  # fmt: skip
 

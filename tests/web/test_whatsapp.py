@@ -26,6 +26,7 @@ from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
 TODAY = dt.date.today()
+SELLER = demo_company.load().seller_of("MUM-BAN")  # the demo company's Bandra store
 
 
 @pytest.fixture
@@ -59,13 +60,11 @@ def _notifier(store: Store, wa: WhatsAppStandIn) -> Notifier:
 
 
 def _sale(number: str, price: str = "1000", phone: str = PHONE) -> Sale:
-    from loyalty_gst.web.catalogue import seller_of
-
     return Sale.model_validate(
         {
             "number": number,
             "date": TODAY.isoformat(),
-            "seller": seller_of("MUM-BAN").model_dump(mode="json", exclude_none=True),
+            "seller": SELLER.model_dump(mode="json", exclude_none=True),
             "lines": [
                 {"sku": "SHIRT", "hsn": "6105", "qty": "1", "unit": "PCS", "unit_price": price,
                  "gst_rate": "5"},
