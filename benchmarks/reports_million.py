@@ -203,7 +203,7 @@ def main() -> None:
             mark.write_text(json.dumps(got, default=str))
             secs = round(time.perf_counter() - t, 1)
             print(json.dumps({"setup": step, "result": got, "seconds": secs}), flush=True)
-    for name in a.phases.split(","):
+    for name in filter(None, a.phases.split(",")):
         subprocess.run(
             [sys.executable, __file__, "--phase", name, "--work", str(work)], check=False
         )

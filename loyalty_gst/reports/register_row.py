@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 from typing import Any
 
 from loyalty_gst.gstr1.amounts import paise_of, rate_key
@@ -72,46 +73,69 @@ def _cess_share(discount: int, cess_rate: Any) -> int:
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _paise(v: Any) -> int:
-    """paise_of with the store's own form inlined: text with exactly two decimals."""
-    if type(v) is str and v[-3:-2] == ".":
-        return int(v.replace(".", "", 1))
-    return paise_of(v)
+# the amounts a line and the totals carry, fetched together (operator.itemgetter)
+_AMOUNTS = itemgetter("loyalty_discount", "taxable_before_loyalty", "taxable_value", "cgst",
+                      "sgst", "igst", "cess")  # fmt: skip
+_RATES: dict[Any, Decimal] = {}  # ₹ per point as text → Decimal (a program has few)
+
+
+def _paise(values: tuple[Any, ...]) -> list[int]:
+    """paise_of of each, with the store's own form inlined: text with two decimals."""
+    return [
+        int(v.replace(".", "", 1)) if type(v) is str and v[-3:-2] == "." else paise_of(v)
+        for v in values
+    ]
+
+
+def _point_value(v: Any) -> Decimal:
+    if type(v) is not str:
+        return Decimal(str(v))
+    got = _RATES.get(v)
+    if got is None:
+        got = Decimal(v)
+        if len(_RATES) < 1000:
+            _RATES[v] = got
+    return got
 
 
 def register_row(body: Mapping[str, Any]) -> RegisterRow:
     """The register's row of one document (TaxedInvoice JSON)."""
-    p = _paise
     sign = -1 if body["kind"] == "credit_note" else 1
     inter = body["supply"] == "inter"
     by_rate: dict[str, list[int]] = {}
     fc = fs = fi = fx = 0
     for ln in body["lines"]:
-        disc, f = p(ln["loyalty_discount"]), p(ln.get("gst_foregone", "0.00"))
+        disc, before, after, cgst, sgst, igst, cess, f = _paise(
+            (*_AMOUNTS(ln), ln.get("gst_foregone", "0.00"))
+        )
         cess_f = min(_cess_share(disc, ln.get("cess_rate")), f) if f else 0
         rest = f - cess_f
         if inter:
-            li, lc, ls = rest, 0, 0
+            fi += rest
         else:
-            li, ls = 0, rest // 2
-            lc = rest - ls
-        fc, fs, fi, fx = fc + lc, fs + ls, fi + li, fx + cess_f
-        figures = (disc, p(ln["taxable_before_loyalty"]), p(ln["taxable_value"]), p(ln["cgst"]),
-                   p(ln["sgst"]), p(ln["igst"]), p(ln["cess"]), f)  # fmt: skip
+            half = rest // 2
+            fc += rest - half  # an odd paisa to CGST
+            fs += half
+        fx += cess_f
+        figures = [disc, before, after, cgst, sgst, igst, cess, f]
+        if sign < 0:
+            figures = [-v for v in figures]
         rate = rate_key(ln["gst_rate"])
         got = by_rate.get(rate)
         if got is None:
-            by_rate[rate] = [sign * v for v in figures]
+            by_rate[rate] = figures
         else:
             for i, v in enumerate(figures):
-                got[i] += sign * v
+                got[i] += v
     t = body["totals"]
+    disc, before, after, cgst, sgst, igst, cess, foregone = _paise(
+        (*_AMOUNTS(t), t.get("gst_foregone", "0.00"))
+    )
     loyalty = body.get("loyalty") or {}
     points = int(loyalty.get("points_redeemed", 0))
     against = body.get("against") or {}
     customer = body.get("customer")
-    tax = p(t["cgst"]) + p(t["sgst"]) + p(t["igst"]) + p(t["cess"])
-    note = body["kind"] != "invoice"
+    note = sign < 0 and body["kind"] != "invoice"
     return RegisterRow(
         number=body["number"],
         date=body["date"],
@@ -121,24 +145,24 @@ def register_row(body: Mapping[str, Any]) -> RegisterRow:
         channel=body.get("channel") or "",
         member=mask(customer) if customer else "",
         points=sign * points,
-        point_value=Decimal(str(loyalty.get("point_value", "0"))),
-        loyalty_value=sign * p(loyalty.get("value", "0.00")),
-        loyalty_discount=sign * p(t["loyalty_discount"]),
-        taxable_before=sign * p(t["taxable_before_loyalty"]),
-        taxable_after=sign * p(t["taxable_value"]),
-        cgst=sign * p(t["cgst"]),
-        sgst=sign * p(t["sgst"]),
-        igst=sign * p(t["igst"]),
-        cess=sign * p(t["cess"]),
+        point_value=_point_value(loyalty.get("point_value", "0")),
+        loyalty_value=sign * _paise((loyalty.get("value", "0.00"),))[0],
+        loyalty_discount=sign * disc,
+        taxable_before=sign * before,
+        taxable_after=sign * after,
+        cgst=sign * cgst,
+        sgst=sign * sgst,
+        igst=sign * igst,
+        cess=sign * cess,
         foregone_cgst=sign * fc,
         foregone_sgst=sign * fs,
         foregone_igst=sign * fi,
         foregone_cess=sign * fx,
-        gst_foregone=sign * p(t.get("gst_foregone", "0.00")),
+        gst_foregone=sign * foregone,
         against=against.get("number", ""),
         against_date=str(against.get("date", "")),
-        points_restored=points if note and sign < 0 else 0,
-        gst_reversed=tax if note and sign < 0 else 0,
+        points_restored=points if note else 0,
+        gst_reversed=cgst + sgst + igst + cess if note else 0,
         by_rate=by_rate,
     )
 

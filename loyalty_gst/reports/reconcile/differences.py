@@ -39,25 +39,34 @@ COLUMNS = (
 )
 
 
+SOURCES = ("store", "ledger", "gstr1", "tally", "einvoice")  # the order they are listed in
+
+
 @dataclass
 class Differences:
-    items: list[Difference] = field(default_factory=list)
+    """Differences kept per source as found (the sorted merge finds them in document
+    order, every source at once) and listed source by source."""
+
+    per_source: dict[str, list[Difference]] = field(default_factory=dict)
     checked: dict[str, int] = field(default_factory=dict)  # source -> documents compared
 
     def add(self, source: str, document: str, name: str, store: object, other: object) -> None:
-        self.items.append(Difference(source, document, name, _text(store), _text(other)))
+        found = Difference(source, document, name, _text(store), _text(other))
+        self.per_source.setdefault(source, []).append(found)
+
+    @property
+    def items(self) -> list[Difference]:
+        order = [*SOURCES, *(s for s in self.per_source if s not in SOURCES)]
+        return [d for s in order for d in self.per_source.get(s, ())]
 
     def __iter__(self) -> Iterator[Difference]:
         return iter(self.items)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return sum(len(v) for v in self.per_source.values())
 
     def by_source(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for d in self.items:
-            out[d.source] = out.get(d.source, 0) + 1
-        return out
+        return {s: len(v) for s, v in self.per_source.items()}
 
 
 def _text(value: object) -> str:

@@ -7,12 +7,12 @@ output tax ledger (CGST, SGST, IGST, cess), the loyalty discount line and the ta
 value (items + sales ledgers − loyalty discount) — all to the paisa, with the default
 ledger names of tally_export (LedgerNames). A stored document without a voucher, a
 voucher without a document and a cancelled invoice still in Tally are differences.
-Vouchers are compared as they stream in: memory holds the books and a set of numbers.
+The vouchers are sorted by number (`ordered`, bounded memory) for the sorted merge.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +22,7 @@ from lxml import etree
 from loyalty_gst.gstr1.amounts import text
 from loyalty_gst.reports.reconcile.books import Book
 from loyalty_gst.reports.reconcile.differences import Differences
+from loyalty_gst.reports.reconcile.ordered import Sorted
 from tally_export.config import LedgerNames
 from tally_export.vouchers import VCHTYPES
 
@@ -50,25 +51,52 @@ def _paise(s: str | None) -> int:
         return 0
 
 
-def _found(v: etree._Element, n: LedgerNames) -> Found:
+LEDGER = frozenset(("LEDGERENTRIES.LIST", "ALLLEDGERENTRIES.LIST"))
+INVENTORY = ("ALLINVENTORYENTRIES.LIST", "INVENTORYENTRIES.LIST")
+HEAD = frozenset(("DATE", "VOUCHERTYPENAME", "VOUCHERNUMBER", "CMPGSTIN"))
+
+
+def _texts(e: etree._Element, wanted: frozenset[str]) -> dict[str, str]:
+    """The text of `e`'s first child of each wanted tag (as findtext gives it), read in
+    one walk over the children — findtext walks them once per tag, in Python."""
+    out: dict[str, str] = {}
+    for c in e:
+        tag = c.tag
+        if tag in wanted and tag not in out:
+            out[tag] = c.text or ""  # type: ignore[index]
+    return out
+
+
+ENTRY = frozenset(("LEDGERNAME", "AMOUNT", "ISPARTYLEDGER"))
+
+
+def _found(v: etree._Element, n: LedgerNames, date: str) -> Found:
     heads = {n.cgst: 0, n.sgst: 0, n.igst: 0, n.cess: 0}
     party = loyalty = taxable = 0
     skip = {n.round_off, n.loyalty_tender, n.after_tax_discount}
-    for e in v.iter("LEDGERENTRIES.LIST", "ALLLEDGERENTRIES.LIST"):
-        name = (e.findtext("LEDGERNAME") or "").strip()
-        amount = _paise(e.findtext("AMOUNT"))
-        if (e.findtext("ISPARTYLEDGER") or "").strip() == "Yes":
-            party += amount
-        elif name in heads:
-            heads[name] += amount
-        elif name == n.loyalty_discount:
-            loyalty += amount
-            taxable += amount
-        elif name not in skip:
-            taxable += amount
-    for it in v.iter("ALLINVENTORYENTRIES.LIST", "INVENTORYENTRIES.LIST"):
-        taxable += _paise(it.findtext("AMOUNT"))
-    raw = (v.findtext("DATE") or "").strip()
+    texts = _texts
+    for e in v.iter(*LEDGER, *INVENTORY):
+        if e.tag in LEDGER:
+            got = texts(e, ENTRY)
+            name = got.get("LEDGERNAME", "").strip()
+            amount = _paise(got.get("AMOUNT"))
+            if got.get("ISPARTYLEDGER", "").strip() == "Yes":
+                party += amount
+            elif name in heads:
+                heads[name] += amount
+            elif name == n.loyalty_discount:
+                loyalty += amount
+                taxable += amount
+            elif name not in skip:
+                taxable += amount
+        else:
+            for c in e:
+                if c.tag == "AMOUNT":
+                    taxable += _paise(c.text)
+                    break
+            else:
+                taxable += _paise(None)
+    raw = date.strip()
     date = f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}" if len(raw) == 8 and raw.isdigit() else raw
     return Found(date, abs(party), abs(heads[n.cgst]), abs(heads[n.sgst]), abs(heads[n.igst]),
                  abs(heads[n.cess]), abs(loyalty), abs(taxable))  # fmt: skip
@@ -84,13 +112,16 @@ def vouchers(
     names = LedgerNames()
     seen = 0
     for f in files:
-        for _, v in etree.iterparse(str(f), tag="VOUCHER", huge_tree=True, recover=True):
-            cmp = (v.findtext("CMPGSTIN") or "").strip()
-            if cmp == gstin:
-                vchtype = (v.get("VCHTYPE") or v.findtext("VOUCHERTYPENAME") or "").strip()
-                number = (v.findtext("VOUCHERNUMBER") or "").strip()
+        parse = etree.iterparse(
+            str(f), tag="VOUCHER", huge_tree=True, recover=True, remove_blank_text=True
+        )
+        for _, v in parse:
+            head = _texts(v, HEAD)
+            if head.get("CMPGSTIN", "").strip() == gstin:
+                vchtype = (v.get("VCHTYPE") or head.get("VOUCHERTYPENAME") or "").strip()
+                number = head.get("VOUCHERNUMBER", "").strip()
                 seen += 1
-                yield KIND_OF.get(vchtype, vchtype), number, _found(v, names)
+                yield KIND_OF.get(vchtype, vchtype), number, _found(v, names, head.get("DATE", ""))
             v.clear()
             while v.getprevious() is not None:
                 del v.getparent()[0]
@@ -99,44 +130,54 @@ def vouchers(
         diffs.add("tally", "-", "folder", "vouchers", f"{what}: {p}")
 
 
-def compare(
-    docs: dict[str, Book],
-    found: Iterable[tuple[str, str, Found]],
-    diffs: Differences,
-    period: tuple[str, str],
-) -> None:
-    """Each voucher against its document as it streams in; then the documents none matched."""
-    start, end = period
-    matched: set[str] = set()
-    count = 0
-    for kind, number, got in found:
-        count += 1
-        b = docs.get(number)
-        if b is None or b.kind != kind:
-            if start <= got.date <= end:
-                diffs.add("tally", number, "voucher", "missing", f"present ({kind})")
-            continue
-        if number in matched:
-            diffs.add("tally", number, "voucher", "one", "twice")
-            continue
-        matched.add(number)
-        if b.cancelled:
-            diffs.add("tally", number, "voucher", "cancelled", "present")
-            continue
-        if got.date != b.date:
-            diffs.add("tally", number, "date", b.date, got.date)
-        for name, want, have in (
-            ("party amount", b.payable, got.party),
-            ("taxable", b.taxable, got.taxable),
-            ("cgst", b.cgst, got.cgst),
-            ("sgst", b.sgst, got.sgst),
-            ("igst", b.igst, got.igst),
-            ("cess", b.cess, got.cess),
-            ("loyalty discount", b.loyalty_discount, got.loyalty_discount),
-        ):
-            if want != have:
-                diffs.add("tally", number, name, text(want), text(have))
-    diffs.checked["tally"] = count
-    for number, b in docs.items():
-        if not b.cancelled and number not in matched:
-            diffs.add("tally", number, "voucher", "present", "missing")
+def ordered(folder: str | Path, gstin: str, diffs: Differences) -> Sorted:
+    """The GSTIN's vouchers sorted by number (files come in their writer's order):
+    (number, (kind, Found)), as in the files among equal numbers."""
+    out = Sorted()
+    for kind, number, got in vouchers(folder, gstin, diffs):
+        out.add(number, (kind, got))
+    return out
+
+
+class Tally:
+    """Checks one document number at a time: its Book (if stored) and its vouchers."""
+
+    def __init__(self, diffs: Differences, period: tuple[str, str]) -> None:
+        self.diffs, self.period = diffs, period
+        self.count = 0
+
+    def check(self, number: str, b: Book | None, found: list[tuple[str, Found]]) -> None:
+        start, end = self.period
+        add = self.diffs.add
+        matched = False
+        for kind, got in found:
+            self.count += 1
+            if b is None or b.kind != kind:
+                if start <= got.date <= end:
+                    add("tally", number, "voucher", "missing", f"present ({kind})")
+                continue
+            if matched:
+                add("tally", number, "voucher", "one", "twice")
+                continue
+            matched = True
+            if b.cancelled:
+                add("tally", number, "voucher", "cancelled", "present")
+                continue
+            if got.date != b.date:
+                add("tally", number, "date", b.date, got.date)
+            for name, want, have in (
+                ("party amount", b.payable, got.party),
+                ("taxable", b.taxable, got.taxable),
+                ("cgst", b.cgst, got.cgst),
+                ("sgst", b.sgst, got.sgst),
+                ("igst", b.igst, got.igst),
+                ("cess", b.cess, got.cess),
+                ("loyalty discount", b.loyalty_discount, got.loyalty_discount),
+            ):
+                if want != have:
+                    add("tally", number, name, text(want), text(have))
+        if b is not None and not b.cancelled and not matched:
+            add("tally", number, "voucher", "present", "missing")
+
+    def done(self) -> None:
+        self.diffs.checked["tally"] = self.count
