@@ -49,10 +49,17 @@ def _scalars(d: Row) -> Row:
     return {k: v for k, v in d.items() if k not in SKIP and not isinstance(v, list | dict)}
 
 
+def _dicts(v: Any) -> Iterator[Row]:
+    """The objects of a list (a file of another shape gives none: its rows go missing)."""
+    if isinstance(v, list):
+        yield from (x for x in v if isinstance(x, dict))
+
+
 def _items(section: str, number: str, doc: Row) -> Iterator[tuple[Key, Row]]:
-    for it in doc.get("itms") or []:
+    for it in _dicts(doc.get("itms")):
         det = it.get("itm_det", it)
-        yield (section, number, f"{det.get('rt')}%"), _scalars(det)
+        if isinstance(det, dict):
+            yield (section, number, f"{det.get('rt')}%"), _scalars(det)
 
 
 def _rows(what: str, item: Any) -> Iterator[tuple[Key, Row]]:
@@ -61,7 +68,7 @@ def _rows(what: str, item: Any) -> Iterator[tuple[Key, Row]]:
         return
     if what in NESTED:
         gkey, lkey, nkey = NESTED[what]
-        for doc in item.get(lkey) or []:
+        for doc in _dicts(item.get(lkey)):
             number = str(doc.get(nkey))
             yield (what, number), {gkey: item.get(gkey), **_scalars(doc)}
             yield from _items(what, number, doc)
@@ -75,7 +82,7 @@ def _rows(what: str, item: Any) -> Iterator[tuple[Key, Row]]:
     elif what == "nil":
         yield ("nil", str(item.get("sply_ty"))), _scalars(item)
     elif what == "doc_issue":
-        for r in item.get("docs") or []:
+        for r in _dicts(item.get("docs")):
             yield ("doc_issue", str(item.get("doc_num")), str(r.get("from"))), _scalars(r)
     else:  # an HSN table
         key = ("hsn", what, str(item.get("hsn_sc")), str(item.get("uqc")), f"{item.get('rt')}%")
