@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import orjson
+from loyalty_gst.sample_day import sales_of_day
 
 from loyalty_gst import fixtures, gst, program
 from loyalty_gst.cli.demo import _points
 from loyalty_gst.models import ReturnLine
 from loyalty_gst.reports.period import span_of
-from loyalty_gst.sample_day import sales_of_day
 from loyalty_gst.store import Store
 from loyalty_gst.store.documents import iter_docs
 
