@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import orjson
-from loyalty_gst.sample_day import sales_of_day
+from rich.console import Console
 
-from loyalty_gst import fixtures, gst, program
-from loyalty_gst.cli.demo import _points
+from loyalty_gst import gst
+from loyalty_gst.demo import runner
 from loyalty_gst.models import ReturnLine
 from loyalty_gst.reports.period import span_of
 from loyalty_gst.store import Store
@@ -30,13 +31,11 @@ def floats(v: Any, at: str = "") -> list[str]:
     return []
 
 
-def test_a_taxed_invoice_body_holds_no_json_float() -> None:
-    cat = fixtures.load()
-    book = cat.book
+def test_a_taxed_invoice_body_holds_no_json_float(tmp_path: Path) -> None:
     day = dt.date(2025, 11, 21)
+    run = runner.start(tmp_path, day, count=120, seed=3, console=Console(quiet=True))
     shapes = 0
-    for sale in sales_of_day(cat, day, count=120, seed=3):
-        inv = gst.compute(program.apply_caps(sale, book.active(sale.date), _points(sale)))
+    for inv in run.invoices:
         docs = [inv]
         if inv.lines:
             back = [ReturnLine(line_no=1, qty=inv.lines[0].qty)]
