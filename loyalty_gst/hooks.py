@@ -32,8 +32,6 @@ doc_events = {
 # the print formats "Loyalty GST Invoice" / "Loyalty GST POS Invoice" call this method
 jinja = {"methods": ["loyalty_gst.erpnext.printing.loyalty_gst_document"]}
 # the desk: balance on customer pick, discount and totals recomputed as points change
-doctype_js = {
-    "Sales Invoice": "public/js/loyalty_invoice.js",
-    "POS Invoice": "public/js/loyalty_invoice.js",
-}
-page_js = {"point-of-sale": "public/js/point_of_sale.js"}
+_FORM_JS = ["public/js/loyalty_presence.js", "public/js/loyalty_invoice.js"]
+doctype_js = {"Sales Invoice": _FORM_JS, "POS Invoice": _FORM_JS}
+page_js = {"point-of-sale": ["public/js/loyalty_presence.js", "public/js/point_of_sale.js"]}

@@ -32,6 +32,7 @@ from loyalty_gst.models import (
     DocRef,
     LoyaltyApplied,
     Seller,
+    TaxCategory,
     TaxedInvoice,
     TaxedLine,
 )
@@ -68,7 +69,7 @@ UOM_TO_UQC = {
     "square meter": "SQM",
     "hour": "OTH",
 }
-TREATMENT = {
+TREATMENT: dict[str, TaxCategory] = {
     "Taxable": "taxable",
     "Nil-Rated": "nil_rated",
     "Exempted": "exempt",
@@ -112,6 +113,15 @@ def _category(doc: Mapping[str, Any]) -> Category:
     if cat == "Deemed Export":
         return "DEXP"
     return "B2B" if doc.get("billing_address_gstin") else "B2C"
+
+
+def _line_category(item: Any, rate: Decimal) -> TaxCategory:
+    """India Compliance's treatment of the line, unless ERPNext charged GST on it: a line
+    that bears tax is taxable (IC derives "Nil-Rated" when the tax accounts are not its
+    GST accounts, and the print would call a taxed invoice a bill of supply)."""
+    if rate:
+        return "taxable"
+    return TREATMENT.get(str(item.get("gst_treatment") or "Taxable"), "taxable")
 
 
 def to_taxed_invoice(
@@ -185,7 +195,7 @@ def to_taxed_invoice(
                 description=str(it.get("item_name") or "")[:300],
                 hsn=hsn,
                 is_service=hsn.startswith("99"),
-                tax_category=TREATMENT.get(str(it.get("gst_treatment") or "Taxable"), "taxable"),  # type: ignore[arg-type]
+                tax_category=_line_category(it, rates[i]),
                 qty=qty,
                 unit=UOM_TO_UQC.get(uom.lower(), "OTH"),
                 unit_price=abs(dec(it.get("base_rate"))).quantize(Decimal("0.001")),

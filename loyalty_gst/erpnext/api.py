@@ -101,11 +101,15 @@ def sync(
     terminal: str, store: str, seller_gstin: str, events: str | list[dict[str, Any]]
 ) -> dict[str, Any]:
     """A POS terminal's outbox, applied once each in order (service.offline.apply_event):
-    offline sales stand — points spent meanwhile become offline overdraft."""
+    offline sales stand — points spent meanwhile become offline overdraft; a redemption
+    carries the member's app code and stays within the till's offline allowance."""
     _guard("submit")
+    from loyalty_gst.api.presence import offline_proof, signing_key
     from loyalty_gst.service.offline import Event, apply_event
 
     rows = load_json(events) if isinstance(events, str) else events
+    # an offline redemption stands only with the app code the member showed (as /v1/sync)
+    proof = offline_proof(signing_key(site_store()))
     results = []
     for raw in sorted(rows or [], key=lambda r: int(r.get("seq", 0))):
         ev = Event.model_validate(raw)
@@ -113,7 +117,7 @@ def sync(
             frappe.throw(f"event {ev.event_id} is not terminal {terminal}'s", title="Forbidden")
         r = apply_event(
             site_store(), ev, gstin=seller_gstin, store_code=store, terminal=terminal,
-            program=program_book(),
+            program=program_book(), presence=proof,
         )  # fmt: skip
         results.append(r.model_dump(mode="json"))
     return {"results": results}

@@ -25,11 +25,14 @@ _INVOICE: tuple[dict[str, Any], ...] = (
         "collapsible": 0,
     },
     {
+        # Data, not Int: frappe's Int control turns 150.5 into 150 and "abc" into 0 before
+        # any script sees them; as text the hooks refuse both with a message
         "fieldname": "lgst_points_to_redeem",
-        "fieldtype": "Int",
+        "fieldtype": "Data",
         "label": "Points to Redeem",
         "insert_after": "lgst_section",
-        "description": "Applied before tax as part of the additional discount (Sec. 15(3)(a)).",
+        "description": "Whole points. Applied before tax as part of the additional discount "
+        "(Sec. 15(3)(a)).",
     },
     {
         "fieldname": "lgst_mobile",
@@ -39,9 +42,21 @@ _INVOICE: tuple[dict[str, Any], ...] = (
         "description": "Member's mobile number; defaults to the Customer's.",
     },
     {
+        # the member's presence as checked at the till (OTP or app code): a single-use
+        # grant's id, spent at submit (Loyalty GST Settings: require_presence)
+        "fieldname": "lgst_presence",
+        "fieldtype": "Data",
+        "label": "Member Presence",
+        "insert_after": "lgst_mobile",
+        "hidden": 1,
+        "read_only": 1,
+        "no_copy": 1,
+        "print_hide": 1,
+    },
+    {
         "fieldname": "lgst_col",
         "fieldtype": "Column Break",
-        "insert_after": "lgst_mobile",
+        "insert_after": "lgst_presence",
     },
     {
         "fieldname": "lgst_points_redeemed",

@@ -8,16 +8,19 @@ on an unsaved copy of the form (nothing is written, no point moves).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import frappe
 
-from loyalty_gst import service
+from loyalty_gst import clock, identity, service
+from loyalty_gst.clock import stamp
 from loyalty_gst.erpnext import invoice, settings
 from loyalty_gst.erpnext.store_bridge import site_store
 from loyalty_gst.errors import UnknownCustomer
 from loyalty_gst.ids.mobile import mask
+from loyalty_gst.store import entries as ent
 
 # what the form takes back from a quote (ERPNext recomputes the rest on the client)
 QUOTED = (
@@ -30,7 +33,8 @@ QUOTED = (
 
 @frappe.whitelist()
 def member_balance(customer: str | None = None, mobile: str | None = None) -> dict[str, Any]:
-    """Points, their ₹ value and the points usable today (the program's daily limit)."""
+    """Points, their ₹ value, the points usable today (the program's daily limit less
+    today's redemptions) and whether redeeming needs the member's OTP / app code."""
     frappe.has_permission("Sales Invoice", "read", throw=True)
     doc = frappe._dict(customer=customer, lgst_mobile=mobile)
     phone = invoice.member_mobile(doc)
@@ -41,7 +45,7 @@ def member_balance(customer: str | None = None, mobile: str | None = None) -> di
         bal = service.lookup(site_store(), phone)
     except UnknownCustomer:
         return {"member": False, "mobile": mask(phone), "reason": "not enrolled yet"}
-    usable = min(bal.available, prog.velocity.max_points_per_day)
+    usable = usable_today(phone, bal.available, prog.velocity.max_points_per_day)
     return {
         "member": True,
         "mobile": mask(phone),
@@ -51,7 +55,22 @@ def member_balance(customer: str | None = None, mobile: str | None = None) -> di
         "min_points": prog.min_points,
         "point_value": str(prog.point_value),
         "disabled": settings.disabled(),
+        "presence_required": settings.presence_required(),
     }
+
+
+def usable_today(phone: str, available: int, per_day: int, now: dt.datetime | None = None) -> int:
+    """What the member may still redeem today: the available points, within the program's
+    daily limit less the points already redeemed since 00:00 IST and those on open holds
+    (the velocity check's own figures, so the desk never offers what commit refuses)."""
+    at = now or dt.datetime.now(dt.UTC)
+    with site_store().engine.connect() as conn:
+        a = identity.resolve(conn, phone=phone)
+        today, _, held = ent.redemptions(
+            conn, a.id, day_start=stamp(clock.ist_midnight(at)),
+            hour_ago=stamp(at - dt.timedelta(hours=1)), now=stamp(at), but=None,
+        )  # fmt: skip
+    return max(0, min(available, per_day - today - held))
 
 
 @frappe.whitelist(methods=["POST"])

@@ -20,8 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from loyalty_gst import service
-from loyalty_gst.erpnext import discount, guard, returns, settings
+from loyalty_gst.erpnext import discount, grants, guard, returns, settings
 from loyalty_gst.erpnext.adapter import dec, to_taxed_invoice
+from loyalty_gst.erpnext.member import member_mobile as member_mobile
 from loyalty_gst.erpnext.store_bridge import site_store
 from loyalty_gst.errors import InvalidInput, LoyaltyGstError, UnknownDocument
 from loyalty_gst.ids import mobile as mobile_id
@@ -38,21 +39,6 @@ def _throw(exc: LoyaltyGstError) -> None:
     import frappe
 
     frappe.throw(str(exc), title="Loyalty points", exc=frappe.ValidationError)
-
-
-def member_mobile(doc: Any) -> str | None:
-    """The loyalty account's key: the invoice's, else the Customer's loyalty / mobile no."""
-    import frappe
-
-    if doc.get("lgst_mobile"):
-        return str(doc.lgst_mobile).strip()
-    if doc.get("customer"):
-        row = frappe.db.get_value(
-            "Customer", doc.customer, ["lgst_mobile", "mobile_no"], as_dict=True
-        )
-        if row and (row.lgst_mobile or row.mobile_no):
-            return str(row.lgst_mobile or row.mobile_no).strip()
-    return None
 
 
 def _fill_item_tax_rates(doc: Any) -> None:
@@ -334,6 +320,8 @@ def before_submit(doc: Any, method: str | None = None) -> None:
         invoice = doc.flags.get("lgst_invoice") or taxed_invoice(doc)
         if loyalty and not invoice.customer:
             raise guard.refuse(doc.name, "the invoice names no member mobile number")
+        if loyalty and invoice.customer and grants.required(doc):
+            grants.spend(doc, invoice.customer)
         done = service.commit(
             site_store(), Quote(invoice=invoice), key=f"{doc.doctype}:{doc.name}",
             program=settings.program_book(), approver=_approver(), enrol=bool(invoice.customer),

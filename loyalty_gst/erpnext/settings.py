@@ -78,3 +78,10 @@ def company_gstin(company: str) -> str:
     import frappe
 
     return str(frappe.get_cached_value("Company", company, "tax_id") or "").strip().upper()
+
+
+def presence_required() -> bool:
+    """Loyalty GST Settings' "Redeeming needs the member's OTP or app code"."""
+    import frappe
+
+    return bool(frappe.get_cached_doc(SETTINGS).get("require_presence"))

@@ -140,3 +140,21 @@ def test_lines_must_add_up_to_erpnext_grand_total():
     doc["base_grand_total"] = 1549.0
     with pytest.raises(Exception, match="lines add up to"):
         to_taxed_invoice(doc)
+
+
+def test_a_line_charged_gst_is_taxable_whatever_the_derived_flag_says():
+    # found on the real site: India Compliance marks a line "Nil-Rated" (cgst_rate 0) when
+    # the tax accounts are not its GST accounts, though ERPNext charged 2.5 % + 2.5 % on it;
+    # the printed invoice then said "Bill of Supply" and "Nil rated" over ₹126 of tax
+    doc = load("02-b2b-intra-net-total-discount-300.json")
+    honest = to_taxed_invoice(doc)
+    flagged = copy.deepcopy(doc)
+    for it in flagged["items"]:
+        it["gst_treatment"] = "Nil-Rated"
+    inv = to_taxed_invoice(flagged)
+    assert [ln.tax_category for ln in inv.lines] == ["taxable"] * len(inv.lines)
+    assert [ln.gst_rate for ln in inv.lines] == [ln.gst_rate for ln in honest.lines]
+    assert all(ln.gst_rate > 0 for ln in inv.lines)
+    # a line that is charged nothing keeps the flag (nil rated stays nil rated)
+    nil = to_taxed_invoice(load("09-b2b-intra-nil-rated-mix-discount-100.json"))
+    assert "nil_rated" in {ln.tax_category for ln in nil.lines}

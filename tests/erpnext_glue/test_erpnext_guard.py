@@ -92,13 +92,17 @@ def test_hsn_field_only_without_india_compliance() -> None:
 
 
 def test_desk_scripts_exist_and_parse() -> None:
-    scripts = {*hooks.doctype_js.values(), *hooks.page_js.values()}
+    lists = [*hooks.doctype_js.values(), *hooks.page_js.values()]
     assert set(hooks.doctype_js) == {"Sales Invoice", "POS Invoice"}
     assert set(hooks.page_js) == {"point-of-sale"}
-    for rel in scripts:
+    # every page that quotes also carries the presence check (OTP / app code), loaded first
+    for scripts in lists:
+        assert scripts[0] == "public/js/loyalty_presence.js", scripts
+    for rel in {rel for scripts in lists for rel in scripts}:
         path = ROOT / "loyalty_gst" / rel
         text = path.read_text()
-        assert "loyalty_gst.erpnext.desk." in text
+        method = "presence." if rel.endswith("loyalty_presence.js") else "desk."
+        assert f"loyalty_gst.erpnext.{method}" in text
         node = shutil.which("node")
         if node:
             subprocess.run([node, "--check", str(path)], check=True)

@@ -27,6 +27,10 @@ loyalty_gst.show_balance = function (frm) {
 					b.mobile, b.points, b.value, b.usable_today,
 				])
 			);
+			frm.__lgst_presence_required = !!b.presence_required;
+			if (b.presence_required && frm.doc.docstatus === 0) {
+				frm.add_custom_button(__("Verify member"), () => loyalty_gst.verify_member(frm));
+			}
 		},
 	});
 };
@@ -74,5 +78,12 @@ loyalty_gst.quote = function (frm) {
 			loyalty_gst.quote(frm);
 		},
 		lgst_points_to_redeem: loyalty_gst.quote,
+		before_submit(frm) {
+			// the submit would be refused: check the member first (the server spends it)
+			if (frm.__lgst_presence_required && frm.doc.lgst_points_redeemed && !frm.doc.lgst_presence) {
+				loyalty_gst.verify_member(frm);
+				frappe.throw(__("Redeeming points needs the member's OTP or app code: verify the member"));
+			}
+		},
 	});
 });

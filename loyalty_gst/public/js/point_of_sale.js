@@ -1,6 +1,7 @@
 // Loyalty GST on the Point of Sale page: "Loyalty Points" in the page menu shows the
 // member's balance and takes the points to redeem; the discount and totals come from
-// loyalty_gst.erpnext.desk.quote_invoice on the POS Invoice being billed.
+// loyalty_gst.erpnext.desk.quote_invoice on the POS Invoice being billed; where the
+// settings require it, the member's OTP / app code is checked next (loyalty_presence.js).
 frappe.provide("loyalty_gst");
 
 loyalty_gst.pos_redeem = function (pos) {
@@ -46,6 +47,10 @@ loyalty_gst.pos_redeem = function (pos) {
 							if (pos.cart) pos.cart.update_totals_section(frm);
 							if (res.note) frappe.show_alert({ message: res.note, indicator: "orange" }, 8);
 							dialog.hide();
+							if (b.presence_required && res.fields.lgst_points_redeemed) {
+								frm.doc.lgst_presence = null;
+								loyalty_gst.verify_member(frm);
+							}
 						},
 					});
 				},

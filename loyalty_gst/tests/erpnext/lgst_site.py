@@ -30,6 +30,7 @@ PROGRAM = {
     "min_points": 100,
     "max_share_percent": "50",
     "excluded_skus": ["_LGST-GOLD"],
+    "offline_cap_per_day": 500,
     "velocity": {
         "max_points_per_day": 20000,
         "max_redemptions_per_hour": 10,

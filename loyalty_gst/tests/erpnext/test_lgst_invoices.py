@@ -202,15 +202,20 @@ class TestChannelMethods(FrappeTestCase):
         super().setUpClass()
         site.ensure_company()
 
-    def test_channel_methods_answer_at_loyalty_gst_api_and_sync_overdraws(self) -> None:
+    def test_channel_methods_answer_at_loyalty_gst_api_and_sync(self) -> None:
         import datetime as dt
+
+        from loyalty_gst import identity
+        from loyalty_gst.api import presence as proofs
+        from loyalty_gst.service import allowance
 
         for name in ("lookup", "quote", "commit", "return_invoice", "sync"):
             frappe.is_whitelisted(frappe.get_attr(f"loyalty_gst.api.{name}"))
-        _customer, mobile = site.member(100)
+        _customer, mobile = site.member(400)
+        now = dt.datetime.now(dt.UTC)
         sale = {
             "number": f"T9/{frappe.generate_hash(length=8)}",
-            "date": dt.date.today().isoformat(),
+            "date": now.date().isoformat(),
             "seller": {
                 "gstin": site.GSTIN,
                 "legal_name": "Lakshmi Lifestyle Retail",
@@ -230,26 +235,40 @@ class TestChannelMethods(FrappeTestCase):
             ],
             "customer": mobile,
         }
+        with site_store().begin() as conn:
+            account = identity.resolve(conn, phone=mobile).id
+            # online, the till was granted its part of the member's offline budget (cap 500)
+            part = allowance.grant(
+                conn, settings.program_book().active(now.date()), account_id=account,
+                store_code="DEL-SAK", terminal="T9", day=now.date(), at=now,
+            )  # fmt: skip
+        self.assertEqual(part, 400)
         # offline the till granted 300 points (₹300 ≤ 50 % of ₹1000): taxable 700.00,
-        # CGST = SGST = 17.50, total 735.00; the ledger had only 100 → 200 overdraft
+        # CGST = SGST = 17.50, total 735.00
         event = {
-            "event_id": "T9:1",
-            "seq": 1,
-            "kind": "sale",
-            "created_at": "2025-11-21T10:00:00Z",
-            "sale": sale,
-            "points": 300,
-            "grand_total": "735.00",
-        }
+            "event_id": "T9:1", "seq": 1, "kind": "sale", "offline": True,
+            "created_at": now.isoformat().replace("+00:00", "Z"), "sale": sale,
+            "points": 300, "grand_total": "735.00",
+        }  # fmt: skip
         sync = frappe.get_attr("loyalty_gst.api.sync")
-        (r,) = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[event])[
-            "results"
-        ]
-        # earn ⌊700 × 4 / 100⌋ = 28 repays 28: owed 172; balance 100 − 300 + 28 = −172
-        self.assertEqual((r["status"], r["balance"], r["overdraft"]), ("applied", -172, 172))
-        self.assertIn("overdraft", r["flags"])
-        again = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[event])
-        self.assertEqual(again["results"][0]["status"], "replayed")
+
+        def synced(ev: dict) -> dict:
+            (r,) = sync(terminal="T9", store="DEL-SAK", seller_gstin=site.GSTIN, events=[ev])[
+                "results"
+            ]
+            return r
+
+        # the attack: an offline redemption without the member's app code
+        bare = synced(event)
+        self.assertEqual((bare["status"], bare["code"]), ("rejected", "presence_required"))
+        self.assertEqual(available(mobile), 400)
+        key = proofs.signing_key(site_store())
+        code, _ = proofs.app_code(key, account_id=account, phone=mobile, now=now.timestamp())
+        shown = {**event, "event_id": "T9:2", "seq": 2, "presence_code": code}
+        r = synced(shown)
+        # earn ⌊700 × 4 / 100⌋ = 28: 400 − 300 + 28 = 128
+        self.assertEqual((r["status"], r["balance"], r["overdraft"]), ("applied", 128, 0))
+        self.assertEqual(synced(shown)["status"], "replayed")
         self.assertEqual(service.verify(site_store()), [])
 
 
