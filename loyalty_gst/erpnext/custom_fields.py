@@ -72,6 +72,7 @@ _INVOICE: tuple[dict[str, Any], ...] = (
         "insert_after": "lgst_points_redeemed",
         "read_only": 1,
         "precision": "4",
+        "options": "currency",  # the invoice's currency (the desk showed "$ 1.00" without)
     },
     {
         "fieldname": "lgst_loyalty_amount",

@@ -16,7 +16,8 @@ loyalty_gst.verify_member = function (frm, on_done) {
 					"Ask for the code the member's app shows, or send an OTP to the member's WhatsApp."
 				),
 			},
-			{ fieldname: "app_code", fieldtype: "Data", label: __("App code") },
+			// Small Text: an app code is longer than a Data field's 140 characters
+			{ fieldname: "app_code", fieldtype: "Small Text", label: __("App code") },
 			{ fieldtype: "Section Break" },
 			{
 				fieldname: "send",

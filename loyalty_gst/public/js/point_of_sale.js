@@ -49,7 +49,11 @@ loyalty_gst.pos_redeem = function (pos) {
 							dialog.hide();
 							if (b.presence_required && res.fields.lgst_points_redeemed) {
 								frm.doc.lgst_presence = null;
-								loyalty_gst.verify_member(frm);
+								// the POS page's item search takes every keystroke (a scanned code too)
+								loyalty_gst.verify_member(frm, () => {
+									const search = pos.item_selector && pos.item_selector.search_field;
+									if (search) search.set_value("");
+								});
 							}
 						},
 					});
@@ -68,10 +72,20 @@ loyalty_gst.whole_points =
 		return /^\d+$/.test(text) ? parseInt(text, 10) : null;
 	};
 
-$(document).on("page-change", () => {
+// ERPNext builds the POS controller after its opening-entry check and clears the page
+// menu as it does: look for the page's controller each second while the page is shown,
+// and add the item whenever the menu lacks it
+loyalty_gst.pos_menu = function () {
 	const wrapper = frappe.pages["point-of-sale"];
 	const pos = wrapper && wrapper.pos;
-	if (!pos || !pos.page || pos.__lgst) return;
-	pos.__lgst = true;
-	pos.page.add_menu_item(__("Loyalty Points"), () => loyalty_gst.pos_redeem(pos));
-});
+	if (!pos || !pos.page || frappe.get_route_str() !== "point-of-sale") return;
+	const label = __("Loyalty Points");
+	const has = pos.page.menu.find("a, .dropdown-item").filter(function () {
+		return $(this).text().trim() === label;
+	}).length;
+	if (!has) pos.page.add_menu_item(label, () => loyalty_gst.pos_redeem(pos));
+};
+
+if (!loyalty_gst.__pos_timer) {
+	loyalty_gst.__pos_timer = setInterval(loyalty_gst.pos_menu, 1000);
+}
