@@ -12,6 +12,7 @@ False
 
 from __future__ import annotations
 
+import functools
 from typing import NewType
 
 import phonenumbers
@@ -25,19 +26,29 @@ class InvalidMobile(ValueError):
 
 def validate(number: str) -> Mobile:
     """Return the E.164 form (+91 and ten digits) or raise InvalidMobile."""
+    found, why = _checked(number)
+    if found is None:
+        raise InvalidMobile(why)
+    return found
+
+
+@functools.lru_cache(maxsize=8192)
+def _checked(number: str) -> tuple[Mobile | None, str]:
+    """(E.164 form, "") or (None, why not). Cached: a checkout looks its member's number
+    up more than once, and parsing costs more than the rest of the lookup."""
     try:
         parsed = phonenumbers.parse(number, "IN")
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidMobile("not a phone number") from exc
+    except phonenumbers.NumberParseException:
+        return None, "not a phone number"
     if not phonenumbers.is_valid_number(parsed):
-        raise InvalidMobile("not a valid phone number")
+        return None, "not a valid phone number"
     kind = phonenumbers.number_type(parsed)
     if parsed.country_code == 91 and kind not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise InvalidMobile("not a mobile number")
-    return Mobile(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+        return None, "not a mobile number"
+    return Mobile(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)), ""
 
 
 def is_valid(number: str) -> bool:

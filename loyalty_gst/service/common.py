@@ -19,6 +19,7 @@ from loyalty_gst.ledger import AccountState, available, postings
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.store import Store
 from loyalty_gst.store import entries as ent
+from loyalty_gst.store.batch import Writes
 
 T = TypeVar("T")
 R = TypeVar("R", bound=BaseModel)
@@ -129,19 +130,27 @@ def keyed(
     run: Callable[[sa.Connection], R],
     replay: Callable[[], T | None],
     answer: Callable[[sa.Connection, R], T] | None = None,
+    writes: Writes | None = None,
 ) -> T:
     """The idempotent transaction, in named steps: `find` the first answer under `key`
     (a replay: return it); else `run` the use case, store its result under the key (kind
     `kind`), and give the caller `answer(conn, result)` (default: the result itself) —
     all in one transaction. A lost race on the key (a unique violation when storing it)
-    rolls back and `replay`s the winner's answer, else retries (`_retry`)."""
+    rolls back and `replay`s the winner's answer, else retries (`_retry`).
+
+    With `writes` (which `run` fills), the stored result joins them and they are sent
+    together at the end — on PostgreSQL with the COMMIT, one round-trip."""
 
     def work(conn: sa.Connection) -> T:
+        if writes is not None:
+            writes.items.clear()  # a retried transaction starts again
         prior = find(conn)
         if prior is not None:
             return prior
         result = run(conn)
-        ent.put_request(conn, key, kind, result.model_dump_json(), stamp(at))
+        ent.put_request(writes or conn, key, kind, result.model_dump_json(), stamp(at))
+        if writes is not None:
+            writes.flush(conn, commit=answer is None)
         return answer(conn, result) if answer is not None else result  # type: ignore[return-value]
 
     return _retry(store, work, replay)

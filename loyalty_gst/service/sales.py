@@ -37,6 +37,7 @@ from loyalty_gst.store import Store, reads
 from loyalty_gst.store import accounts as acc
 from loyalty_gst.store import entries as ent
 from loyalty_gst.store import invoices as docs
+from loyalty_gst.store.batch import Writes
 
 # --- quote: caps → gst.compute → hold ---
 
@@ -136,22 +137,50 @@ def commit(
             same_document(key, prior.invoice, invoice)
         return prior
 
+    read: list[reads.CheckoutReads] = []
+    writes = Writes()
+
+    def find(conn: sa.Connection) -> Committed | None:
+        mobile = identity.normal_mobile(invoice.customer) if invoice.customer else None
+        seen = reads.checkout(
+            conn, key=key, number=invoice.number, seller_gstin=invoice.seller.gstin,
+            mobile=mobile, but=hold_key, **_windows(invoice.date, at),
+        )  # fmt: skip
+        read[:] = [seen]
+        return same(first_or_duplicate(seen.request, seen.stored, key, invoice, Committed))
+
     return keyed(
-        store, key, "commit", at,
-        find=lambda conn: same(first_or_duplicate(conn, key, invoice, Committed)),
+        store, key, "commit", at, find=find, writes=writes,
         run=lambda conn: _commit(
-            conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at, checked=True
+            conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at,
+            checked=True, read=read[0], writes=writes,
         ),
         replay=lambda: same(_replayed(store, key, Committed)),
     )  # fmt: skip
 
 
+def _windows(on: dt.date, at: dt.datetime) -> dict[str, object]:
+    """The bounds of the figures a checkout reads: the 12-month spend window ending on
+    the sale's day, and the velocity's day (from IST midnight) and hour, up to `at`."""
+    return {
+        "spend_after": pg.add_months(on, -12),
+        "spend_upto": on,
+        "day_start": stamp(clock.ist_midnight(at)),
+        "hour_ago": stamp(at - dt.timedelta(hours=1)),
+        "now": stamp(at),
+    }
+
+
 def first_or_duplicate(
-    conn: sa.Connection, key: str, invoice: TaxedInvoice, model: type[Committed]
+    found: tuple[str, str] | None,
+    stored: bool,
+    key: str,
+    invoice: TaxedInvoice,
+    model: type[Committed],
 ) -> Committed | None:
     """The first result under `key` (a replay), else None — or DuplicateDocument when the
-    seller already stored this invoice under another key. One query for both checks."""
-    found, stored = reads.request_and_document(conn, key, invoice.number, invoice.seller.gstin)
+    seller already stored this invoice under another key (`found`, `stored`: what
+    `reads.checkout` read for both checks in one query)."""
     if found is not None:
         return _answer(key, found, model)
     if stored:
@@ -162,13 +191,21 @@ def first_or_duplicate(
 
 
 def _customer(
-    conn: sa.Connection, phone: str, *, redeeming: bool, enrol: bool, tier: str, at: dt.datetime
+    conn: sa.Connection,
+    phone: str,
+    *,
+    redeeming: bool,
+    enrol: bool,
+    tier: str,
+    at: dt.datetime,
+    read: reads.CheckoutReads | None,
 ) -> acc.Account | None:
-    """The customer's live account, found and locked in one statement (a merged number
-    follows its survivor); enrolled when new and `enrol`; None for an unknown customer
-    who neither redeems nor enrols... which raises instead when redeeming."""
+    """The customer's live account, found and locked in one statement (or as `read`
+    already found and locked it; a merged number follows its survivor); enrolled when
+    new and `enrol`; None for an unknown customer who neither redeems nor enrols...
+    which raises instead when redeeming."""
     mobile = identity.normal_mobile(phone)
-    a = acc.lock_by_mobile(conn, mobile)
+    a = read.account if read is not None else acc.lock_by_mobile(conn, mobile)
     if a is not None and a.status == "merged":
         a = acc.lock(conn, identity.resolve(conn, account_id=a.id).id)
     if a is not None:
@@ -189,13 +226,27 @@ def _commit(
     at: dt.datetime,
     offline: dict[str, object] | None = None,
     checked: bool = False,
+    read: reads.CheckoutReads | None = None,
+    writes: Writes | None = None,
 ) -> Committed:
     """Named steps: (duplicate check unless `checked`) → lock the customer → read what
-    the rules need (one query) → redeem → earn and bonuses → recover overdraft → spend,
-    tier and the account row (one UPDATE) → the stored invoice.
+    the rules need (one query; or as `read` found them) → redeem → earn and bonuses →
+    recover overdraft → spend, tier and the account row (one UPDATE) → the stored invoice.
+
+    The writes go to `writes` (the caller sends them, with its own); without it they
+    are gathered here and sent before returning.
 
     `offline` (terminal, event, flags) marks a redemption a terminal already printed:
     posted even where the lots fall short (offline overdraft), without velocity checks."""
+    if writes is None:
+        own = Writes()
+        done = _commit(
+            conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at,
+            offline=offline, checked=checked, read=read, writes=own,
+        )  # fmt: skip
+        own.flush(conn)
+        return done
+    w = writes
     prog = book.active(invoice.date)
     seller = invoice.seller.gstin
     if not checked and docs.exists(conn, invoice.number, seller):
@@ -205,20 +256,20 @@ def _commit(
     if invoice.customer:
         a = _customer(
             conn, invoice.customer, redeeming=bool(n), enrol=enrol, tier=prog.tiers[0].name,
-            at=at,
+            at=at, read=read,
         )  # fmt: skip
     if a is None:
-        docs.add(conn, invoice, None)
+        docs.add(w, invoice, None)
         return Committed(invoice=invoice)
     referrer = None
     if a.purchases == 0 and a.referred_by and prog.referral_points:
         referrer = acc.lock(conn, identity.resolve(conn, account_id=a.referred_by).id)
     now = stamp(at)
-    seen = reads.account_reads(
-        conn, a.id, spend_after=pg.add_months(invoice.date, -12), spend_upto=invoice.date,
-        day_start=stamp(clock.ist_midnight(at)), hour_ago=stamp(at - dt.timedelta(hours=1)),
-        now=now, but=hold_key,
-    )  # fmt: skip
+    if read is not None and read.seen is not None and read.account is not None \
+            and read.account.id == a.id:
+        seen = read.seen
+    else:  # enrolled now, or a merged number's survivor
+        seen = reads.account_reads(conn, a.id, but=hold_key, **_windows(invoice.date, at))
     state = a.state
     # balance = Σ lots − overdraft (the ledger's invariant): what is owed, kept up to
     # date from each plan below, so the lots are read once
@@ -227,7 +278,7 @@ def _commit(
 
     def post(plan: postings.Plan) -> None:
         nonlocal state, owed
-        state = ent.apply(conn, plan, state, head=False)
+        state = ent.apply(w, plan, state, head=False)
         moved = sum(x.points for x in plan.gives) - sum(x.points for x in plan.takes)
         owed += moved + sum(x.points for x in plan.new_lots) - plan.entry.points
 
@@ -239,7 +290,7 @@ def _commit(
         ))  # fmt: skip
     elif n:
         if hold_key:
-            _use_hold(conn, hold_key, n, a.id, now)
+            _use_hold(conn, w, hold_key, n, a.id, now)
         else:
             pg.check_velocity(
                 prog, points=n, points_today=seen.redeemed_today + seen.held,
@@ -278,16 +329,17 @@ def _commit(
         post(earn(state, f"referral:{a.id}:referee", prog.referral_points, body))
         bonus += prog.referral_points
         plan = earn(referrer.state, f"referral:{a.id}:referrer", prog.referral_points, body)
-        ent.apply(conn, plan, referrer.state)
+        ent.apply(w, plan, referrer.state)
     if owed > 0:  # offline overdraft to pay back (rare): only now are the lots read again
+        w.flush(conn)  # the lots as this sale's postings left them
         state = recover_overdraft(
             conn, state, on=invoice.date, at=at, key=f"recover:{doc}", head=False
         )
-    ent.add_spend(conn, a.id, invoice.date, invoice.totals.grand_total, doc)
+    ent.add_spend(w, a.id, invoice.date, invoice.totals.grand_total, doc)
     # the window (on − 12 months, on] now holds this sale too
     new_tier = pg.tier_for(seen.spent + invoice.totals.grand_total, prog.tiers).name
-    ent.write_head(conn, state, purchases=a.purchases + 1, tier=new_tier)
-    docs.add(conn, invoice, a.id)
+    ent.write_head(w, state, purchases=a.purchases + 1, tier=new_tier)
+    docs.add(w, invoice, a.id)
     return Committed(
         invoice=invoice,
         account_id=a.id,
@@ -299,7 +351,9 @@ def _commit(
     )
 
 
-def _use_hold(conn: sa.Connection, hold_key: str, points: int, account_id: int, now: str) -> None:
+def _use_hold(
+    conn: sa.Connection, w: Writes, hold_key: str, points: int, account_id: int, now: str
+) -> None:
     """Spend a quote's hold: it must be open, unexpired, this account's, for these points."""
     h = ent.get_hold(conn, hold_key, account_id=account_id)
     if (
@@ -310,4 +364,4 @@ def _use_hold(conn: sa.Connection, hold_key: str, points: int, account_id: int, 
         or h.account_id != account_id  # type: ignore[attr-defined]
     ):
         raise HoldExpired(f"the hold {hold_key} has lapsed or was used; quote again")
-    ent.set_hold(conn, hold_key, "used", account_id=account_id)
+    ent.set_hold(w, hold_key, "used", account_id=account_id)

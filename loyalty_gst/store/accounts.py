@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,10 +36,16 @@ class Account:
 
 
 _COLS = [c for c in s.accounts.c if c.name in Account.__dataclass_fields__]
+_NAMES = [c.name for c in _COLS]
 
 
 def _row(row: sa.Row[object] | None) -> Account | None:
     return Account(**row._mapping) if row is not None else None  # type: ignore[arg-type]
+
+
+def of_row(row: Sequence[Any]) -> Account:
+    """An account from a row of its columns in table order (as `LOCK_BY_MOBILE` reads)."""
+    return Account(**dict(zip(_NAMES, row, strict=True)))
 
 
 # Statements built once, with bind parameters: SQLAlchemy then reuses their compiled
@@ -48,7 +56,7 @@ _FIND = {
     for key in ("id", "mobile", "email", "card_no")
 }
 _LOCK = sa.select(*_COLS).where(_t.c.id == sa.bindparam("v")).with_for_update()
-_LOCK_BY_MOBILE = sa.select(*_COLS).where(_t.c.mobile == sa.bindparam("v")).with_for_update()
+LOCK_BY_MOBILE = sa.select(*_COLS).where(_t.c.mobile == sa.bindparam("v")).with_for_update()
 _INSERT = _t.insert()
 _UPDATE = _t.update().where(_t.c.id == sa.bindparam("b_id"))
 _ALL_IDS = sa.select(_t.c.id).order_by(_t.c.id)
@@ -82,7 +90,7 @@ def lock_by_mobile(conn: sa.Connection, mobile: str) -> Account | None:
     """The account of a (normalised) mobile number, found and locked in one statement;
     None when there is none. A merged account comes back as it is (the caller follows
     `merged_into`)."""
-    return _row(conn.execute(_LOCK_BY_MOBILE, {"v": mobile}).first())
+    return _row(conn.execute(LOCK_BY_MOBILE, {"v": mobile}).first())
 
 
 def create(

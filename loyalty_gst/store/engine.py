@@ -72,8 +72,13 @@ def make_engine(
         )
         _sqlite_hooks(engine)
         return engine
+    # psycopg's own automatic prepared statements stay off on PostgreSQL: on a ROLLBACK
+    # psycopg drops them with DEALLOCATE ALL, which would drop the checkout's too
+    # (store.pipeline prepares its statements once per connection)
+    args = {"prepare_threshold": None} if kind == "postgresql" else {}
     return sa.create_engine(
         full,
+        connect_args=args,
         isolation_level="READ COMMITTED",
         pool_size=pool_size,
         max_overflow=max_overflow,

@@ -1,7 +1,8 @@
 """Ledger rows: apply a `Plan` (entry, lot changes, account head) and read entries back.
 
 Only this module writes entries and lots; it runs inside the caller's transaction,
-after the account row was locked.
+after the account row was locked. The write helpers take a connection or the
+transaction's gathered `Writes` (store.batch), sent together at its end.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from loyalty_gst.ledger import AccountState, Entry, Lot, Plan, canonical
 from loyalty_gst.money import ZERO
 from loyalty_gst.store import schema as s
+from loyalty_gst.store.batch import Executes
 
 # Statements built once, with bind parameters: SQLAlchemy then reuses their compiled
 # form and cache key on every call instead of building and keying a new statement.
@@ -39,9 +41,7 @@ _LIVE_LOTS = (
 )
 
 
-def apply(
-    conn: sa.Connection, plan: Plan, state: AccountState, *, head: bool = True
-) -> AccountState:
+def apply(conn: Executes, plan: Plan, state: AccountState, *, head: bool = True) -> AccountState:
     """Append the plan's entry, change its lots, move the account's head and balance.
     `head=False` leaves the account row to the caller, who writes the final state once
     (`write_head`) after all of a transaction's plans."""
@@ -89,7 +89,7 @@ def apply(
     return after
 
 
-def write_head(conn: sa.Connection, state: AccountState, **values: object) -> None:
+def write_head(conn: Executes, state: AccountState, **values: object) -> None:
     """The account row's balance and chain head (and any further columns) in one UPDATE."""
     conn.execute(
         _HEAD,
@@ -267,7 +267,7 @@ def add_hold(conn: sa.Connection, *, account_id: int, key: str, points: int, unt
     )
 
 
-def set_hold(conn: sa.Connection, key: str, status: str, *, account_id: int | None = None) -> None:
+def set_hold(conn: Executes, key: str, status: str, *, account_id: int | None = None) -> None:
     if account_id is not None:
         conn.execute(_SET_OWN_HOLD, {"k": key, "a": account_id, "status": status})
         return
@@ -289,9 +289,7 @@ _SPEND_SUM = sa.select(
 )
 
 
-def add_spend(
-    conn: sa.Connection, account_id: int, day: dt.date, amount: Decimal, ref: str
-) -> None:
+def add_spend(conn: Executes, account_id: int, day: dt.date, amount: Decimal, ref: str) -> None:
     conn.execute(
         _SPEND_INSERT, {"account_id": account_id, "day": day, "amount": amount, "ref": ref}
     )
@@ -340,5 +338,5 @@ def overdraft(conn: sa.Connection, account_id: int) -> int:
     return overdraft_of(entries_of(conn, account_id, kinds=("redeem", "recover")))
 
 
-def put_request(conn: sa.Connection, key: str, kind: str, result: str, at: str) -> None:
+def put_request(conn: Executes, key: str, kind: str, result: str, at: str) -> None:
     conn.execute(_PUT_REQUEST, {"key": key, "kind": kind, "result": result, "at": at})

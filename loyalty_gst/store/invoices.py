@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from loyalty_gst.models import TaxedInvoice
 from loyalty_gst.store import schema as s
+from loyalty_gst.store.batch import Executes
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ _EXISTS = sa.select(_t.c.id).where(
 )
 
 
-def add(conn: sa.Connection, inv: TaxedInvoice, account_id: int | None) -> None:
+def add(conn: Executes, inv: TaxedInvoice, account_id: int | None) -> None:
     from loyalty_gst.store import invoice_row
 
     conn.execute(_INSERT, invoice_row(inv, account_id))

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from loyalty_gst import service
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Loyalty, Sale, SaleLine, Seller
-from loyalty_gst.store import layout, open_store
+from loyalty_gst.store import layout, open_store, pipeline
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
 NOW = dt.datetime(2025, 11, 21, 5, 0, tzinfo=dt.UTC)
@@ -51,10 +51,15 @@ def captured() -> Iterator[tuple[object, list[str]]]:
     def hook(conn: object, cursor: object, statement: str, *args: object) -> None:
         seen.append(statement)
 
+    def batch(statements: list[str]) -> None:  # what PostgreSQL's pipelined batches send
+        seen.extend(statements)
+
     sa.event.listen(store.engine, "before_cursor_execute", hook)
+    pipeline.listeners.append(batch)
     try:
         yield (store, book), seen
     finally:
+        pipeline.listeners.remove(batch)
         sa.event.remove(store.engine, "before_cursor_execute", hook)
         store.dispose()
         drop_database(url)
