@@ -32,6 +32,7 @@ from loyalty_gst.service.common import (
     keyed,
     recover_overdraft,
     same_document,
+    with_invoice,
 )
 from loyalty_gst.store import Store, reads
 from loyalty_gst.store import accounts as acc
@@ -139,6 +140,7 @@ def commit(
 
     read: list[reads.CheckoutReads] = []
     writes = Writes()
+    invoice_json = invoice.model_dump_json()  # once: for the stored invoice and answer
 
     def find(conn: sa.Connection) -> Committed | None:
         mobile = identity.normal_mobile(invoice.customer) if invoice.customer else None
@@ -151,9 +153,10 @@ def commit(
 
     return keyed(
         store, key, "commit", at, find=find, writes=writes,
+        dump=lambda done: with_invoice(done, invoice_json),
         run=lambda conn: _commit(
             conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at,
-            checked=True, read=read[0], writes=writes,
+            checked=True, read=read[0], writes=writes, invoice_json=invoice_json,
         ),
         replay=lambda: same(_replayed(store, key, Committed)),
     )  # fmt: skip
@@ -228,13 +231,15 @@ def _commit(
     checked: bool = False,
     read: reads.CheckoutReads | None = None,
     writes: Writes | None = None,
+    invoice_json: str | None = None,
 ) -> Committed:
     """Named steps: (duplicate check unless `checked`) → lock the customer → read what
     the rules need (one query; or as `read` found them) → redeem → earn and bonuses →
     recover overdraft → spend, tier and the account row (one UPDATE) → the stored invoice.
 
     The writes go to `writes` (the caller sends them, with its own); without it they
-    are gathered here and sent before returning.
+    are gathered here and sent before returning. `invoice_json`: the invoice as JSON
+    when the caller made it already.
 
     `offline` (terminal, event, flags) marks a redemption a terminal already printed:
     posted even where the lots fall short (offline overdraft), without velocity checks."""
@@ -243,6 +248,7 @@ def _commit(
         done = _commit(
             conn, invoice, hold_key, book, approver=approver, enrol=enrol, at=at,
             offline=offline, checked=checked, read=read, writes=own,
+            invoice_json=invoice_json,
         )  # fmt: skip
         own.flush(conn)
         return done
@@ -259,7 +265,7 @@ def _commit(
             at=at, read=read,
         )  # fmt: skip
     if a is None:
-        docs.add(w, invoice, None)
+        docs.add(w, invoice, None, body=invoice_json)
         return Committed(invoice=invoice)
     referrer = None
     if a.purchases == 0 and a.referred_by and prog.referral_points:
@@ -339,7 +345,7 @@ def _commit(
     # the window (on − 12 months, on] now holds this sale too
     new_tier = pg.tier_for(seen.spent + invoice.totals.grand_total, prog.tiers).name
     ent.write_head(w, state, purchases=a.purchases + 1, tier=new_tier)
-    docs.add(w, invoice, a.id)
+    docs.add(w, invoice, a.id, body=invoice_json)
     return Committed(
         invoice=invoice,
         account_id=a.id,

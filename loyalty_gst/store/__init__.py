@@ -97,7 +97,10 @@ class Store:
         return TaxedInvoice.model_validate_json(body) if body else None
 
 
-def invoice_row(inv: TaxedInvoice, account_id: int | None = None) -> dict[str, object]:
+def invoice_row(
+    inv: TaxedInvoice, account_id: int | None = None, *, body: str | None = None
+) -> dict[str, object]:
+    """The invoices row of `inv`; `body`: its JSON when the caller already made it."""
     return {
         "number": inv.number,
         "kind": inv.kind,
@@ -107,7 +110,7 @@ def invoice_row(inv: TaxedInvoice, account_id: int | None = None) -> dict[str, o
         "account_id": account_id,
         "grand_total": inv.totals.grand_total,
         "against_number": inv.against.number if inv.against else None,
-        "body": inv.model_dump_json(),
+        "body": body if body is not None else inv.model_dump_json(),
     }
 
 

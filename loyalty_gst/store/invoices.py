@@ -28,10 +28,12 @@ _EXISTS = sa.select(_t.c.id).where(
 )
 
 
-def add(conn: Executes, inv: TaxedInvoice, account_id: int | None) -> None:
+def add(
+    conn: Executes, inv: TaxedInvoice, account_id: int | None, *, body: str | None = None
+) -> None:
     from loyalty_gst.store import invoice_row
 
-    conn.execute(_INSERT, invoice_row(inv, account_id))
+    conn.execute(_INSERT, invoice_row(inv, account_id, body=body))
 
 
 def exists(conn: sa.Connection, number: str, seller_gstin: str) -> bool:

@@ -6,11 +6,11 @@ new step appended at the end; applied steps are never edited.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from loyalty_gst import clock
 from loyalty_gst.store import schema as s
 
 Step = tuple[int, str, Callable[[sa.Connection], None]]
@@ -75,7 +75,7 @@ def migrate(engine: sa.Engine) -> list[int]:
             if version in applied(conn):
                 continue
             step(conn)
-            now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            now = clock.stamp(clock.now())
             conn.execute(
                 s.schema_version.insert().values(version=version, name=name, applied_at=now)
             )

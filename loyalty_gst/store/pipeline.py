@@ -59,14 +59,29 @@ class _Statement:
         self.name = f"lgst_{next(_SERIAL)}".encode()
         self.order = tuple(order)
         self.comp = comp
-        self.procs = dict(comp._bind_processors)
+        self.procs = procs = dict(comp._bind_processors)
+        # the values SQLAlchemy bound itself (literals such as kind = 'redeem'), once
+        fixed = {
+            k: v for k, v in comp.construct_params(_check=False).items() if k not in names
+        }
+        self.fixed = {k: _text(procs[k](v) if k in procs else v) for k, v in fixed.items()}
+        # per parameter: the row's key to read (None: a fixed value) and its processor
+        self.slots = [
+            (None if n in self.fixed else n, procs.get(n), self.fixed.get(n)) for n in order
+        ]
+        self.direct = all(n in self.fixed or n in names for n in order)
 
     def values(self, row: dict[str, Any]) -> list[bytes | None]:
-        params = self.comp.construct_params(row)
-        for name, proc in self.procs.items():
-            if name in params:
-                params[name] = proc(params[name])
-        return [_text(params[n]) for n in self.order]
+        if not self.direct:  # parameter names SQLAlchemy renamed: let it map them
+            params = self.comp.construct_params(row)
+            return [
+                _text(self.procs[n](params[n]) if n in self.procs else params[n])
+                for n in self.order
+            ]
+        return [
+            fixed if key is None else _text(proc(row[key]) if proc else row[key])
+            for key, proc, fixed in self.slots
+        ]
 
 
 _SERIAL = itertools.count(1)
