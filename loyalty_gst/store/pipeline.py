@@ -180,9 +180,11 @@ def run(conn: sa.Connection, batch: Batch, *, commit: bool = False) -> list[Rows
 
 
 def _wait(pgc: pq.abc.PGconn, *, write: bool = False) -> None:
-    """Block (the GIL released) until the server's socket can be read (or written)."""
-    fd = pgc.socket
-    select.select([] if write else [fd], [fd] if write else [], [])
+    """Block (the GIL released) until the server's socket can be read (or written);
+    poll, not select: a busy server process may hold descriptors past 1024."""
+    poller = select.poll()
+    poller.register(pgc.socket, select.POLLOUT if write else select.POLLIN)
+    poller.poll()
 
 
 def _collect(pgc: pq.abc.PGconn, count: int) -> list[pq.abc.PGresult]:
