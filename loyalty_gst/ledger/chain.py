@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from loyalty_gst.errors import Problem
+from loyalty_gst.ledger.bodies import Body
 
 GENESIS = "0" * 64
 
@@ -36,6 +37,11 @@ class Entry:
     body: dict[str, Any] = field(default_factory=dict)
     prev_hash: str = GENESIS
     hash: str = ""
+
+    @property
+    def details(self) -> Body:
+        """The body as typed values (`ledger.bodies`)."""
+        return Body.of(self.kind, self.body)
 
     def content(self) -> dict[str, Any]:
         return {

@@ -172,7 +172,7 @@ def forgive(
 
 def overdraft_of(entries: Iterable[Entry]) -> int:
     """Offline overdraft still owed: Σ overdraft − Σ recovered over the entries."""
-    return sum(int(e.body.get("overdraft", 0)) - int(e.body.get("recovered", 0)) for e in entries)
+    return sum(e.details.overdraft - e.details.recovered for e in entries)
 
 
 def hold(

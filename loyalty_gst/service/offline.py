@@ -203,7 +203,7 @@ def _sale(
     def answer(conn: sa.Connection, done: Committed) -> EventResult:
         owed = _owed(conn, done.account_id)
         redeem = ent.find_entry(conn, f"redeem:{gstin}:{invoice.number}")
-        if redeem is not None and redeem.body.get("overdraft"):
+        if redeem is not None and redeem.details.overdraft:
             flags.append("overdraft")
         return _of_committed(key, done, "applied", overdraft=owed, flags=tuple(flags))
 

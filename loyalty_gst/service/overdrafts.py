@@ -52,22 +52,22 @@ def overdrafts(store: Store) -> list[OverdraftLine]:
             rows = ent.entries_of(conn, i, kinds=("redeem", "recover"))
             events = tuple(
                 OverdraftEvent(
-                    invoice=str(r.body.get("invoice")),
-                    terminal=r.body.get("terminal"),
-                    event=r.body.get("event"),
+                    invoice=str(d.invoice),
+                    terminal=d.terminal,
+                    event=d.event,
                     points=-r.points,
-                    overdraft=int(r.body["overdraft"]),
-                    over_cap=bool(r.body.get("over_cap")),
+                    overdraft=d.overdraft,
+                    over_cap=d.over_cap,
                     at=r.at,
                 )
                 for r in rows
-                if r.kind == "redeem" and int(r.body.get("overdraft", 0)) > 0
+                if r.kind == "redeem" and (d := r.details).overdraft > 0
             )
             if not events:
                 continue
             a = acc.find(conn, id=i)
             drawn = sum(ev.overdraft for ev in events)
-            back = sum(int(r.body.get("recovered", 0)) for r in rows if r.kind == "recover")
+            back = sum(r.details.recovered for r in rows if r.kind == "recover")
             out.append(
                 OverdraftLine(
                     account_id=i,

@@ -141,20 +141,20 @@ def _return(
     mine = ent.entries_of(conn, a.id, kinds=("restore_redeem", "reverse_earn"))
     if stored.account_id != a.id:
         mine += ent.entries_of(conn, stored.account_id, kinds=("restore_redeem", "reverse_earn"))
-    mine = [e for e in mine if e.body.get("invoice") == doc]
+    mine = [e for e in mine if e.details.invoice == doc]
     restored = forfeited = 0
     points = note.loyalty.points_redeemed
     redeem = ent.find_entry(conn, f"redeem:{doc}") if points else None
     if redeem is not None:
         room: dict[int, int] = {}
-        for lot_id, n in redeem.body["lots"]:
-            cur = _current_lot(conn, lot_id, a.id)
-            room[cur] = room.get(cur, 0) + n
+        for t in redeem.details.lots:
+            cur = _current_lot(conn, t.lot_id, a.id)
+            room[cur] = room.get(cur, 0) + t.points
         for e in mine:
             if e.kind == "restore_redeem":
-                for lot_id, n in [*e.body["lots"], *e.body["forfeited_lots"]]:
-                    cur = _current_lot(conn, lot_id, a.id)
-                    room[cur] = room.get(cur, 0) - n
+                for t in (*e.details.lots, *e.details.forfeited_lots):
+                    cur = _current_lot(conn, t.lot_id, a.id)
+                    room[cur] = room.get(cur, 0) - t.points
         consumed = [Take(lid, n) for lid, n in room.items() if n > 0]
         lots = [lt for _, lt in ent.lots_by_id(conn, [t.lot_id for t in consumed]).values()]
         plan = postings.restore_redeem(
@@ -162,17 +162,17 @@ def _return(
             consumed=consumed, on=note.date, at=at, body={"invoice": doc, "note": note_doc},
         )  # fmt: skip
         state = ent.apply(conn, plan, state)
-        restored, forfeited = plan.entry.points, plan.entry.body["forfeited"]
-        if redeem.body.get("overdraft"):
+        restored, forfeited = plan.entry.points, plan.entry.details.forfeited
+        if redeem.details.overdraft:
             # the part no lot ever covered was overdraft: the return forgives it
             forgiven = sum(
-                int(e.body.get("forgiven", 0))
+                e.details.forgiven
                 for e in ent.entries_of(conn, a.id, kinds=("recover",))
-                if e.body.get("invoice") == doc
+                if e.details.invoice == doc
             )
             undone = min(
                 points - min(points, sum(room.values())),
-                int(redeem.body["overdraft"]) - forgiven,
+                redeem.details.overdraft - forgiven,
             )
             if undone > 0:
                 prog_of = book.active(original.date)
@@ -188,8 +188,10 @@ def _return(
     earn = ent.find_entry(conn, f"earn:{doc}")
     if earn is not None:
         prog = book.active(original.date)
-        whole_base = Decimal(earn.body["base"])
-        base_before = sum((Decimal(e.body["base"]) for e in mine if e.kind == "reverse_earn"), ZERO)
+        whole_base = earn.details.base or ZERO
+        base_before = sum(
+            (e.details.base or ZERO for e in mine if e.kind == "reverse_earn"), ZERO
+        )
         base_now = pg.earn_base(note, prog)
         due = whole(earn.points * (base_before + base_now) / whole_base) - whole(
             earn.points * base_before / whole_base
@@ -202,7 +204,7 @@ def _return(
                 at=at, body={"invoice": doc, "note": note_doc, "base": str(base_now)},
             )  # fmt: skip
             state = ent.apply(conn, plan, state)
-            reversed_, shortfall = -plan.entry.points, plan.entry.body["shortfall"]
+            reversed_, shortfall = -plan.entry.points, plan.entry.details.shortfall
     state = recover_overdraft(conn, state, on=note.date, at=at, key=f"recover:{note_doc}")
     ent.add_spend(conn, a.id, note.date, -note.totals.grand_total, note_doc)
     tier = _rolling_tier(conn, book.active(note.date), a.id, note.date).name
