@@ -31,13 +31,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, gst, service
+from loyalty_gst import gst, service
 from loyalty_gst import program as pg
+from loyalty_gst.demo import company as demo_company
+from loyalty_gst.demo.sales import sales_of_day
 from loyalty_gst.errors import LoyaltyGstError
 from loyalty_gst.events import Event
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import Loyalty
-from loyalty_gst.sample_day import sales_of_day
 from loyalty_gst.service import allowance
 from loyalty_gst.service.offline import apply_event
 from loyalty_gst.store import Store, open_store
@@ -62,7 +63,7 @@ def run(kind: str, tills: int, members: int, sales_per_till: int) -> None:
 
 
 def _measure(store: Store, kind: str, tills: int, members: int, sales_per_till: int) -> None:
-    cat = fixtures.load()
+    cat = demo_company.load()
     base = cat.book.versions[0]
     relaxed = base.velocity.model_copy(
         update={"max_points_per_day": 10**9, "max_redemptions_per_hour": 10**6,
