@@ -47,3 +47,31 @@ def take(
         serial = last + 1
         conn.execute(t.update().where(where).values(last=serial))
     return format_number(st, kind, day, till, serial)
+
+
+def reserve(
+    conn: sa.Connection, st: StoreSpec, kind: DocKind, day: dt.date, till: str | None,
+    *, seller_gstin: str,
+) -> str:  # fmt: skip
+    """The next number for a document that is stored later, in another transaction (a draft
+    at the billing desk): the counter moves only past a number a stored document holds, or
+    one an owner's approval was asked for (that sale may still be billed under it), so a
+    draft that is never billed gives its number to the next one and the numbers stored have
+    no gaps."""
+    t, inv, ask = s.series, s.invoices, s.approvals
+    where = (
+        (t.c.store_code == st.code)
+        & (t.c.kind == kind)
+        & (t.c.till == (till or ""))
+        & (t.c.fy == financial_year(day))
+    )
+    last = conn.scalar(sa.select(t.c.last).where(where).with_for_update())
+    if last is not None:
+        number = format_number(st, kind, day, till, last)
+        held = sa.union_all(
+            sa.select(inv.c.id).where(inv.c.seller_gstin == seller_gstin, inv.c.number == number),
+            sa.select(ask.c.id).where(ask.c.seller_gstin == seller_gstin, ask.c.number == number),
+        )
+        if conn.execute(held).first() is None:
+            return number  # given to a draft that was never billed: the next one takes it
+    return take(conn, st, kind, day, till)

@@ -21,7 +21,7 @@ from einvoice.validator import Settings, validate
 from loyalty_gst.demo.context import DemoRun
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.printing import PrintJob, render
-from loyalty_gst.standins.irp import Account, StandinIrp
+from loyalty_gst.standins.irp import DEMO_KEYS, Account, StandinIrp
 
 
 def run_einvoice(run: DemoRun) -> None:
@@ -55,7 +55,10 @@ def run_einvoice(run: DemoRun) -> None:
         for name, inv, payload in built:
             gstin = inv.seller.gstin
             if gstin not in by_seller:
-                irp = StandinIrp(Account(gstin=gstin), sandbox=False, clock=lambda: noon)
+                irp = StandinIrp(
+                    Account(gstin=gstin), sandbox=False, clock=lambda: noon,
+                    keys=DEMO_KEYS.read_bytes(),
+                )  # fmt: skip
                 url = irp.start()
                 a = irp.account
                 cfg = IrpConfig(

@@ -29,8 +29,8 @@ EXPLAINED: tuple[tuple[str, str], ...] = (
     ("channels/server.sqlite*", "the channel server's own ledger (loyalty-gst serve)"),
     ("channels/server.log", "the channel server's log (no mobile numbers, OTPs or tokens)"),
     ("channels/till*.sqlite*", "a till's local file: cached customers, outbox, its invoices"),
-    ("channels/till*.json", "a till process's summary: sales online and offline, syncs"),
-    ("channels/customers.json", "the members the tills and the web shop sold to"),
+    ("channels/till*.json", "a till's summary: sales online and offline, syncs"),
+    ("channels/customers.json", "the members the tills and the web shop sold to (masked)"),
     ("*", "made by the demo"),
 )
 

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,7 +42,10 @@ BY_DOC = "/eicore/v1.03/Invoice/irnbydocdetails"
 STAMP = "%Y-%m-%d %H:%M:%S"
 
 
-def _self_signed(key: rsa.RSAPrivateKey, name: str) -> x509.Certificate:
+DEMO_KEYS = Path(__file__).with_name("irp_demo_keys.pem")  # throw-away: the demo's two keys
+
+
+def _self_signed(key: rsa.RSAPrivateKey, name: str, serial: int | None) -> x509.Certificate:
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = dt.datetime.now(dt.UTC)
     return (
@@ -49,7 +53,7 @@ def _self_signed(key: rsa.RSAPrivateKey, name: str) -> x509.Certificate:
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=365))
         .sign(key, hashes.SHA256())
@@ -134,11 +138,23 @@ class StandinIrp:
     required_headers: dict[str, str] = field(default_factory=dict)
     token_hours: int = 6
     received: list[tuple[str, str]] = field(default_factory=list)
+    # PEM of two RSA keys (auth, then signing) instead of fresh ones: the same signatures
+    # run after run, as the demo wants (`DEMO_KEYS`); None makes new keys at start
+    keys: bytes | None = None
 
     def __post_init__(self) -> None:
-        self._auth_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self._sign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        cert = _self_signed(self._sign_key, "Stand-in IRP signing")
+        if self.keys is None:
+            self._auth_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            self._sign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        else:
+            auth, sign = (
+                serialization.load_pem_private_key(b"-----BEGIN" + part, password=None)
+                for part in self.keys.split(b"-----BEGIN")[1:3]
+            )
+            if not (isinstance(auth, rsa.RSAPrivateKey) and isinstance(sign, rsa.RSAPrivateKey)):
+                raise ValueError("the stand-in IRP's keys: two RSA private keys in PEM")
+            self._auth_key, self._sign_key = auth, sign
+        cert = _self_signed(self._sign_key, "Stand-in IRP signing", 1 if self.keys else None)
         self.certificate_pem = cert.public_bytes(serialization.Encoding.PEM)
         self.public_key_pem = self._auth_key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

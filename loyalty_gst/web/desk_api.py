@@ -1,5 +1,6 @@
 """What the billing desk needs beside /v1 lookup, presence, quote and commit: who the
-token is, items by SKU or barcode, a draft sale with the store's next number, and the
+token is, items by SKU or barcode, a draft sale with the next number of the store's series
+(`company.series`), and the
 member's WhatsApp opt-in taken at the till."""
 
 from __future__ import annotations
@@ -8,17 +9,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from loyalty_gst import identity
+from loyalty_gst.company import db as company_db
+from loyalty_gst.company import series
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.models import bounded
 from loyalty_gst.privacy import consent
 from loyalty_gst.service.common import IST
 from loyalty_gst.store import Store
-from loyalty_gst.store import schema as s
 from loyalty_gst.web import auth, catalogue
 
 router = APIRouter(prefix="/v1/desk", tags=["desk"])
@@ -61,22 +62,14 @@ def item(c: auth.Till, request: Request, code: str = Path(max_length=64)) -> dic
     return catalogue.sale_line(catalogue.find_item(auth.store_of(request), code), Decimal(1))
 
 
-def next_number(store: Store, store_code: str, day: dt.date) -> str:
-    """<store letters>/<yymm>/<5 digits> (≤ 16 characters, the IRP's limit), one counter
-    per prefix and month."""
-    letters = "".join(ch for ch in store_code.upper() if ch.isalnum())
-    prefix = f"{letters[:3]}{letters[-1:]}D/{day:%y%m}"
-    t = s.counters
+def next_number(store: Store, store_code: str, till: str | None, day: dt.date) -> str:
+    """The next number of the store's invoice series for this desk's till (the company's
+    series, as a till's own numbers): it moves on only once a document holds the last one,
+    so GSTR-1 doc_issue sees no gaps from drafts that were never billed."""
+    co = company_db.current(store)
+    gstin = co.seller(store_code).gstin
     with store.begin() as conn:
-        done = conn.execute(t.update().where(t.c.name == prefix).values(value=t.c.value + 1))
-        if not done.rowcount:
-            try:
-                with conn.begin_nested():
-                    conn.execute(t.insert().values(name=prefix, value=1))
-            except sa.exc.IntegrityError:
-                conn.execute(t.update().where(t.c.name == prefix).values(value=t.c.value + 1))
-        n = conn.scalar(sa.select(t.c.value).where(t.c.name == prefix))
-    return f"{prefix}/{int(n or 0):05d}"
+        return series.reserve(conn, co.store(store_code), "invoice", day, till, seller_gstin=gstin)
 
 
 @router.post("/draft")
@@ -92,7 +85,7 @@ def draft(req: DraftRequest, c: auth.Till, request: Request) -> dict[str, Any]:
     lines = [catalogue.sale_line(it, qty) for it, qty in items]
     seller = catalogue.seller_of(c.store_code, st)
     return {
-        "number": next_number(auth.store_of(request), c.store_code, today),
+        "number": next_number(st, c.store_code, c.terminal, today),
         "date": today.isoformat(),
         "seller": seller.model_dump(mode="json", exclude_none=True),
         "lines": lines,

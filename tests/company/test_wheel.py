@@ -1,5 +1,6 @@
 """The built wheel, installed in a fresh venv, runs from a folder outside the repository:
-setup → serve → a till sells → the invoice prints. Nothing reads the source tree.
+setup → serve → a till sells → the invoice prints, and `loyalty-gst demo` (its company
+ships inside the package). Nothing reads the source tree.
 
 The venv gets the wheel alone (no dependencies resolved from an index: the test venv's
 site-packages is made visible through a .pth, so no network is needed); the package it
@@ -109,3 +110,15 @@ def test_wheel_in_a_fresh_venv_sets_up_sells_and_prints(tmp_path: Path) -> None:
     text = "".join(p.extract_text() for p in pypdf.PdfReader(work / "invoice.pdf").pages)
     assert sold["number"] in text and "Kaveri Home Stores Pvt Ltd" in text
     assert (work / "receipt.pdf").read_bytes().startswith(b"%PDF")
+
+    # the demo, from the same folder: its company is package data, set up the same way
+    demo = work / "demo"
+    demo.mkdir()
+    r = subprocess.run([cli, "demo", "--out", "out", "--sales", "20"], cwd=demo, env=env,
+                       capture_output=True, text=True, timeout=900)  # fmt: skip
+    assert r.returncode == 0, r.stderr[-3000:]
+    summary = json.loads((demo / "out" / "summary.json").read_text(encoding="utf-8"))
+    # 20 sales less the one the demo cancels (the 2nd) = 19, the 1st returned: 1 note
+    assert (summary["invoices"], summary["credit_notes"]) == (19, 1)
+    assert (demo / "out" / "index.html").exists() and "where to look" in r.stderr
+    assert sorted(p.name for p in demo.iterdir()) == ["out"]  # nothing beside its output
