@@ -17,11 +17,34 @@ from fastapi import FastAPI
 from loyalty_gst import __version__, web
 from loyalty_gst import program as pg
 from loyalty_gst.api import presence, problems
+from loyalty_gst.api.after_commit import AfterCommit
 from loyalty_gst.api.deps import Services
-from loyalty_gst.api.live import broadcaster
+from loyalty_gst.api.live_bus import broadcaster
 from loyalty_gst.api.routes import ROUTERS
 from loyalty_gst.notify import Notifier, WhatsAppConfig, config_from_env
-from loyalty_gst.store import Store, open_store
+from loyalty_gst.store import Store
+from loyalty_gst.store.engine import make_engine
+
+# Request threads per server process, and the database connections beside them: one per
+# thread, plus the after-commit and live-stream senders and a margin. More threads than
+# this only queue at the database on a machine of a few cores; per process the pool is
+# bounded (THREADS + 4 + 2 overflow), so workers × nodes stay under PostgreSQL's
+# max_connections (100 by default).
+THREADS = 12
+POOL = THREADS + 4
+
+
+def open_pooled(url: str | None) -> Store:
+    """The store of one server process: its pool sized to the request threads."""
+    st = Store(make_engine(url, pool_size=POOL, max_overflow=2))
+    st.migrate()
+    return st
+
+
+async def _size_threads() -> None:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
 
 
 def create_app(
@@ -30,14 +53,17 @@ def create_app(
     store: Store | None = None,
     program: pg.ProgramBook | None = None,
     whatsapp: WhatsAppConfig | None = None,
+    redis: str | None = None,
 ) -> FastAPI:
-    st = store or open_store(url)
+    """`redis`: the live streams' bus (else $LOYALTY_GST_REDIS, else the database's)."""
+    st = store or open_pooled(url)
     key = presence.signing_key(st)
     svc = Services(
         store=st,
         program=program,
         notifier=Notifier(st, whatsapp),
-        live=broadcaster(st.engine),
+        live=broadcaster(st.engine, redis),
+        after=AfterCommit(),
         key=key,
         public_pem=presence.public_pem(key),
     )
@@ -55,10 +81,13 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     web.install(app)
+    app.router.on_startup.append(_size_threads)
+    app.router.on_shutdown.append(svc.after.drain)
+    app.router.on_shutdown.append(svc.live.close)
     return app
 
 
 def from_env() -> FastAPI:
     """The app of one worker process of `loyalty-gst serve --workers N` ($LOYALTY_GST_DB;
-    WhatsApp from $LOYALTY_GST_WHATSAPP_*)."""
+    WhatsApp from $LOYALTY_GST_WHATSAPP_*; live streams through $LOYALTY_GST_REDIS if set)."""
     return create_app(os.environ.get("LOYALTY_GST_DB"), whatsapp=config_from_env())

@@ -20,11 +20,13 @@ from typing import Annotated
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from loyalty_gst import company, identity
 from loyalty_gst import program as pg
 from loyalty_gst.api import presence, tokens
+from loyalty_gst.api.after_commit import AfterCommit
 from loyalty_gst.api.live import Broadcaster
 from loyalty_gst.api.schemas import (
     CommitRequest,
@@ -57,6 +59,7 @@ class Services:
     live: Broadcaster
     key: Ed25519PrivateKey
     public_pem: str
+    after: AfterCommit
 
     @property
     def book(self) -> pg.ProgramBook:
@@ -79,7 +82,12 @@ class Services:
             self.live.publish(c.store_code, event)
 
 
-def services(request: Request) -> Services:
+# The cheap checks below are `async def`: FastAPI runs a plain `def` dependency in the
+# thread pool, a hop (and a GIL hand-over) per dependency per request; these only read
+# memory, and what touches the database goes to the pool itself (`run_in_threadpool`).
+
+
+async def services(request: Request) -> Services:
     svc: Services = request.app.state.services
     return svc
 
@@ -89,48 +97,53 @@ Svc = Annotated[Services, Depends(services)]
 bearer = HTTPBearer(auto_error=False, description="lgst_<id>_<secret>")
 
 
-def caller(
+async def caller(
     svc: Svc, cred: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> tokens.Caller:
+    """The token's caller: from the process's short cache when it is fresh (no database
+    work, no thread), else read in the thread pool."""
     header = f"Bearer {cred.credentials}" if cred else None
-    return tokens.authenticate(svc.store, header)
+    hit = tokens.cached(svc.store, header)
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(tokens.authenticate, svc.store, header)
 
 
 Caller = Annotated[tokens.Caller, Depends(caller)]
 
 
-def seller(c: Caller) -> tokens.Caller:
+async def seller(c: Caller) -> tokens.Caller:
     if c.kind not in ("terminal", "channel"):
         raise Forbidden("only a terminal or a channel token sells")
     return c
 
 
-def staff(c: Caller) -> tokens.Caller:
+async def staff(c: Caller) -> tokens.Caller:
     """A till, a channel or an admin: the retailer's side, never a member's session."""
     if c.kind not in ("terminal", "channel", "admin"):
         raise Forbidden("a till, a channel or an admin token is needed")
     return c
 
 
-def terminal(c: Caller) -> tokens.Caller:
+async def terminal(c: Caller) -> tokens.Caller:
     if c.kind != "terminal":
         raise Forbidden("only a terminal token does this")
     return c
 
 
-def channel(c: Caller) -> tokens.Caller:
+async def channel(c: Caller) -> tokens.Caller:
     if c.kind != "channel":
         raise Forbidden("members sign in through the web shop or the app")
     return c
 
 
-def member(c: Caller) -> tokens.Caller:
+async def member(c: Caller) -> tokens.Caller:
     if c.kind != "member" or c.account_id is None:
         raise Forbidden("only the member's own session does this")
     return c
 
 
-def admin(c: Caller) -> tokens.Caller:
+async def admin(c: Caller) -> tokens.Caller:
     if c.kind != "admin":
         raise Forbidden("an admin token is needed")
     return c
@@ -221,23 +234,36 @@ class CommitPosting:
     key: str  # the request's key within the caller's store and till
 
 
-def quoted_sale(req: QuoteRequest, c: Seller, svc: Svc) -> QuotePosting:
-    sale = scoped_sale(c, req.sale, req.points, svc.book)
+async def quoted_sale(req: QuoteRequest, c: Seller, svc: Svc) -> QuotePosting:
+    sale = await run_in_threadpool(scoped_sale, c, req.sale, req.points, svc.book)
     if req.points:
-        prove(svc.store, req.presence, sale.customer)
+        await run_in_threadpool(prove, svc.store, req.presence, sale.customer)
     return QuotePosting(req, sale, c)
 
 
-def committed_sale(req: CommitRequest, c: Seller, svc: Svc) -> CommitPosting:
+async def committed_sale(req: CommitRequest, c: Seller, svc: Svc) -> CommitPosting:
     """A commit against a hold was proven at quote time (and the hold is this sale's); a
-    replayed key was proven when it was first posted."""
-    sale = scoped_sale(c, req.sale, req.points, svc.book)
+    replayed key was proven when it was first posted. A sale without points is checked
+    in memory; presence needs the database (in the thread pool)."""
+    fresh = company.cached(svc.store)
+    book = svc.program or (fresh.program if fresh is not None else None)
+    if book is None:
+        sale = await run_in_threadpool(scoped_sale, c, req.sale, req.points, svc.book)
+    else:
+        sale = scoped_sale(c, req.sale, req.points, book)
     key = scoped_key(c, req.key)
     if req.hold_key and not req.hold_key.startswith(f"hold:{sale.seller.gstin}:{sale.number}:"):
         raise Forbidden("the hold belongs to another sale")
-    if req.points and not req.hold_key and not _replay(svc.store, key):
-        prove(svc.store, req.presence, sale.customer)
+    if req.points and not req.hold_key:
+        await run_in_threadpool(_prove_unless_replay, svc.store, req.presence, sale.customer, key)
     return CommitPosting(req, sale, c, key)
+
+
+def _prove_unless_replay(
+    store: Store, proof: PresenceProof | None, phone: str | None, key: str
+) -> None:
+    if not _replay(store, key):
+        prove(store, proof, phone)
 
 
 def _replay(store: Store, key: str) -> bool:
@@ -252,13 +278,13 @@ CommittedSale = Annotated[CommitPosting, Depends(committed_sale)]
 # --- terminals and live streams ---
 
 
-def own_sync(req: SyncRequest, c: TerminalCaller) -> SyncRequest:
+async def own_sync(req: SyncRequest, c: TerminalCaller) -> SyncRequest:
     if req.terminal != c.terminal:
         raise Forbidden("a terminal syncs its own outbox with its own token")
     return req
 
 
-def store_stream(code: str, c: Caller) -> str:
+async def store_stream(code: str, c: Caller) -> str:
     if c.kind != "admin" and c.store_code != code:
         raise Forbidden("a token sees its own store's events only")
     return code

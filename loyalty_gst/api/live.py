@@ -1,19 +1,27 @@
 """Live balance changes per store, for displays: a fan-out of events to the
 server-sent-event streams of the store where the change was committed (and to admin
-streams). On PostgreSQL every server process and node sees every commit
-(`SharedBroadcaster`: LISTEN/NOTIFY); on SQLite (one process) and MariaDB the fan-out is
-in-process."""
+streams).
+
+`Broadcaster` fans out within one process (SQLite: one process; MariaDB). `Relay` makes
+every server process and node one service: a commit's event goes out on a bus — Redis
+pub/sub when configured (`live_redis`), else PostgreSQL LISTEN/NOTIFY (`live_pg`) — and
+while a process has a stream open, one listening connection brings every process's
+events back and fans them out there, its own included, so every stream sees every commit
+once. Publishing never waits on the bus: events are queued and one sender thread sends
+whatever has gathered in one round-trip, off the request's path; when the bus is away
+they reach this process's own streams only. `live_bus.broadcaster` picks one."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import sqlalchemy as sa
+BATCH = 500  # events per bus round-trip at most
 
 
 class Broadcaster:
@@ -23,23 +31,29 @@ class Broadcaster:
 
     def publish(self, store_code: str | None, data: dict[str, Any]) -> None:
         """Called from worker threads after a commit; never blocks them."""
-        line = json.dumps(data, separators=(",", ":"))
+        self.fan_out(store_code, json.dumps(data, separators=(",", ":")))
+
+    def fan_out(self, store_code: str | None, line: str) -> None:
         with self._lock:
             subs = list(self._subs)
-        for want, queue, loop in subs:
+        for want, q, loop in subs:
             if want is None or want == store_code:
-                loop.call_soon_threadsafe(_offer, queue, line)
+                loop.call_soon_threadsafe(_offer, q, line)
+
+    def close(self) -> None:
+        """Nothing to release in one process."""
 
     async def stream(self, store_code: str | None, keepalive: float = 15.0) -> AsyncIterator[str]:
-        queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1000)
-        entry = (store_code, queue, asyncio.get_running_loop())
+        q: asyncio.Queue[str] = asyncio.Queue(maxsize=1000)
+        entry = (store_code, q, asyncio.get_running_loop())
         with self._lock:
             self._subs.append(entry)
+        self.subscribed()
         try:
             yield ": connected\n\n"
             while True:
                 try:
-                    line = await asyncio.wait_for(queue.get(), timeout=keepalive)
+                    line = await asyncio.wait_for(q.get(), timeout=keepalive)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
@@ -48,75 +62,95 @@ class Broadcaster:
             with self._lock:
                 self._subs.remove(entry)
 
+    def subscribed(self) -> None:
+        """A stream opened here (a shared relay starts listening)."""
 
-def _offer(queue: asyncio.Queue[str], line: str) -> None:
-    if not queue.full():  # a display too slow to read loses events, never the server
-        queue.put_nowait(line)
-
-
-class SharedBroadcaster(Broadcaster):
-    """The same streams across server processes and nodes over one PostgreSQL: a commit's
-    event goes out as NOTIFY lgst_live (on the store's pooled connections), and while this
-    process has a stream open, one LISTEN connection brings every process's events back
-    and fans them out here — its own included, so every stream sees every commit once."""
-
-    CHANNEL = "lgst_live"
-
-    def __init__(self, engine: sa.Engine) -> None:
-        super().__init__()
-        self._engine = engine
-        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self._listening = False
-
-    def publish(self, store_code: str | None, data: dict[str, Any]) -> None:
-        payload = json.dumps({"s": store_code, "d": data}, separators=(",", ":"))
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(_NOTIFY, {"c": self.CHANNEL, "p": payload})
-        except sa.exc.DBAPIError:
-            super().publish(store_code, data)  # the database is away: this process's streams
-
-    async def stream(self, store_code: str | None, keepalive: float = 15.0) -> AsyncIterator[str]:
-        first = True
-        async for chunk in super().stream(store_code, keepalive):
-            if first:  # subscribed now: make sure this process listens
-                first = False
-                with self._lock:
-                    if not self._listening:
-                        self._listening = True
-                        threading.Thread(target=self._listen, daemon=True).start()
-            yield chunk
-
-    def _listen(self) -> None:
-        """LISTEN while any stream is open here; then the connection closes."""
-        import psycopg
-
-        while True:
-            with self._lock:
-                if not self._subs:
-                    self._listening = False
-                    return
-            try:
-                with psycopg.connect(self._dsn, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {self.CHANNEL}")
-                    while self._subscribed():
-                        for n in conn.notifies(timeout=1.0):
-                            msg = json.loads(n.payload)
-                            Broadcaster.publish(self, msg["s"], msg["d"])
-            except psycopg.Error:
-                time.sleep(0.5)  # the database restarts: listen again
-
-    def _subscribed(self) -> bool:
+    def has_streams(self) -> bool:
         with self._lock:
             return bool(self._subs)
 
 
-_NOTIFY = sa.text("SELECT pg_notify(:c, :p)")
+def _offer(q: asyncio.Queue[str], line: str) -> None:
+    if not q.full():  # a display too slow to read loses events, never the server
+        q.put_nowait(line)
 
 
-def broadcaster(engine: sa.Engine) -> Broadcaster:
-    """Shared across processes on PostgreSQL; in-process on SQLite (one process) and
-    MariaDB (no NOTIFY: run one process per node there, or a broker in front)."""
-    if engine.dialect.name == "postgresql":
-        return SharedBroadcaster(engine)
-    return Broadcaster()
+class Relay(Broadcaster):
+    """The fan-out shared through a bus; a subclass says how to send a batch of
+    messages and how to listen (`send`, `listen`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._out: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
+        self._listening = False
+        self._closed = False
+
+    def publish(self, store_code: str | None, data: dict[str, Any]) -> None:
+        self._out.put(json.dumps({"s": store_code, "d": data}, separators=(",", ":")))
+        if self._sender is None:
+            with self._lock:
+                if self._sender is None:
+                    self._sender = threading.Thread(target=self._send_loop, daemon=True)
+                    self._sender.start()
+
+    def _send_loop(self) -> None:
+        while True:
+            first = self._out.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < BATCH:
+                try:
+                    more = self._out.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    self._closed = True
+                    break
+                batch.append(more)
+            try:
+                self.send(batch)
+            except Exception:  # the bus is away: this process's streams still see them
+                for msg in batch:
+                    self._deliver(msg)
+            if self._closed:
+                return
+
+    def _deliver(self, payload: str) -> None:
+        msg = json.loads(payload)
+        self.fan_out(msg["s"], json.dumps(msg["d"], separators=(",", ":")))
+
+    def subscribed(self) -> None:
+        with self._lock:
+            if self._listening:
+                return
+            self._listening = True
+        threading.Thread(target=self._listen_loop, daemon=True).start()
+
+    def _listen_loop(self) -> None:
+        """Listen while any stream is open here; then the connection closes."""
+        while True:
+            with self._lock:
+                if not self._subs or self._closed:
+                    self._listening = False
+                    return
+            try:
+                for payload in self.listen(self.has_streams):
+                    self._deliver(payload)
+            except Exception:
+                time.sleep(0.5)  # the bus restarts: listen again
+
+    def close(self) -> None:
+        """Send what is queued, then stop the sender."""
+        self._out.put(None)
+        if self._sender is not None:
+            self._sender.join(5)
+        self._closed = True
+
+    def send(self, payloads: list[str]) -> None:
+        raise NotImplementedError
+
+    def listen(self, open_: Callable[[], bool]) -> Iterator[str]:
+        """Payloads as they arrive, while `open_()` is true (checked at least every second)."""
+        raise NotImplementedError

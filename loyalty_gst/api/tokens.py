@@ -194,11 +194,33 @@ def authenticate(store: Store, header: str | None) -> Caller:
     where = None
     if row.kind == "channel" and row.store_code:
         where = company.current(store).store(row.store_code).channel
-    return Caller(row.id, row.kind, row.store_code, row.gstin, row.terminal, where)
+    who = Caller(row.id, row.kind, row.store_code, row.gstin, row.terminal, where)
+    now_at = time.monotonic()
+    soon = stamp(dt.datetime.now(dt.UTC) + CACHE_DT)  # a scheduled end is kept exactly
+    if expires_at(row.kind, row.created_at) > soon and (row.revoked_at or "~") > soon:
+        with _cache_lock:  # the checked text: the next CACHE_SECONDS need no digest or read
+            if len(_callers) > 10_000:
+                _callers.clear()
+            _callers[header[7:].strip()] = (now_at, who, store.url)
+    return who
+
+
+def cached(store: Store, header: str | None) -> Caller | None:
+    """The caller of a terminal, channel or admin token whose check is in this process's
+    cache and fresh — no database work; None: ask `authenticate`."""
+    if not header or not header.startswith("Bearer lgst_"):
+        return None
+    text = header[7:].strip()
+    hit = _callers.get(text)
+    if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS or hit[2] != store.url:
+        return None
+    return hit[1]
 
 
 _TOKEN = sa.select(s.tokens).where(s.tokens.c.id == sa.bindparam("id"))
 _cache: dict[tuple[str, str], tuple[float, Any]] = {}
+_callers: dict[str, tuple[float, Caller, str]] = {}
+CACHE_DT = dt.timedelta(seconds=CACHE_SECONDS)
 _cache_lock = threading.Lock()
 
 
@@ -220,3 +242,5 @@ def _row(store: Store, token_id: str) -> Any:
 def _forget(store: Store, token_id: str) -> None:
     with _cache_lock:
         _cache.pop((store.url, token_id), None)
+        for text in [k for k in _callers if k.startswith(f"lgst_{token_id}_")]:
+            _callers.pop(text, None)

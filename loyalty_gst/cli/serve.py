@@ -1,6 +1,10 @@
 """`loyalty-gst serve`: the channel API (FastAPI on uvicorn) on the store at --db
 (SQLite by default; PostgreSQL/MariaDB with a DSN), migrated on start.
 
+Live streams are shared by every process and node: through Redis pub/sub with --redis
+URL (or $LOYALTY_GST_REDIS), else through PostgreSQL LISTEN/NOTIFY; on SQLite one process
+serves them.
+
 WhatsApp (for OTPs) comes from $LOYALTY_GST_WHATSAPP_URL, _PHONE_ID and _TOKEN; without
 them OTP messages stay queued in the notifier's outbox.
 """
@@ -26,9 +30,27 @@ from loyalty_gst.store import default_url
     help="Server processes [default: the cores on PostgreSQL, where live streams are "
     "shared (LISTEN/NOTIFY); 1 on SQLite and MariaDB].",
 )
-def serve(url: str | None, host: str, port: int, access_log: bool, workers: int | None) -> None:
+@click.option(
+    "--redis",
+    "redis",
+    default=None,
+    metavar="URL",
+    help="Redis for the live streams (redis://host:6379/0) [default: $LOYALTY_GST_REDIS, "
+    "else the database's LISTEN/NOTIFY].",
+)
+def serve(
+    url: str | None,
+    host: str,
+    port: int,
+    access_log: bool,
+    workers: int | None,
+    redis: str | None,
+) -> None:
     """Serve the /v1 API for terminals, the web shop and the app."""
     import uvicorn
+
+    if redis is not None and not redis.startswith(("redis://", "rediss://", "unix://")):
+        raise click.BadParameter("a redis://, rediss:// or unix:// URL", param_hint="--redis")
 
     from loyalty_gst.store.engine import kind_of
 
@@ -46,6 +68,8 @@ def serve(url: str | None, host: str, port: int, access_log: bool, workers: int 
 
         open_store(url).dispose()  # migrate once, before the workers start
         os.environ["LOYALTY_GST_DB"] = url or default_url()
+        if redis:
+            os.environ["LOYALTY_GST_REDIS"] = redis
         uvicorn.run(
             "loyalty_gst.api.app:from_env",
             factory=True,
@@ -56,5 +80,5 @@ def serve(url: str | None, host: str, port: int, access_log: bool, workers: int 
             log_level="info",
         )
         return
-    app = create_app(url, whatsapp=wa)
+    app = create_app(url, whatsapp=wa, redis=redis)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

@@ -2,7 +2,7 @@
 the program and the number series (`loyalty-gst setup FILE.yaml`), kept in the database
 that every use case reads."""
 
-from loyalty_gst.company.db import NotSetUp, Report, current, forget, write
+from loyalty_gst.company.db import NotSetUp, Report, cached, current, forget, write
 from loyalty_gst.company.file import read, validate
 from loyalty_gst.company.model import (
     CompanyFile,
@@ -25,6 +25,7 @@ __all__ = [
     "Report",
     "SeriesSpec",
     "StoreSpec",
+    "cached",
     "current",
     "financial_year",
     "forget",

@@ -163,6 +163,14 @@ def revision(conn: sa.Connection) -> int | None:
     return conn.scalar(sa.select(s.company.c.revision).where(s.company.c.id == 1))
 
 
+def cached(store: Store) -> Company | None:
+    """The company as last read when that read is fresh (no database work), else None."""
+    hit = _cache.get(store.url)
+    if hit and time.monotonic() - hit[0] < RECHECK_SECONDS:
+        return hit[2]
+    return None
+
+
 def current(store: Store) -> Company:
     """The company set up in this database (cached; refreshed when a setup changed it)."""
     now = time.monotonic()

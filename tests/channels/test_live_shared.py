@@ -13,7 +13,9 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from loyalty_gst.api.live import Broadcaster, SharedBroadcaster, broadcaster
+from loyalty_gst.api.live import Broadcaster
+from loyalty_gst.api.live_bus import broadcaster
+from loyalty_gst.api.live_pg import SharedBroadcaster
 from loyalty_gst.store.engine import make_engine
 from loyalty_gst.store.testing import create_temp_database, drop_database
 

@@ -38,7 +38,7 @@ def commit(p: CommittedSale, svc: Svc) -> Response:
     done = service.commit(svc.store, source, key=p.key, program=svc.book)
     if not done.replayed:
         svc.announce(p.caller, done.account_id, done.balance, "commit", done.invoice)
-        messages.after_sale(svc.notifier, done)
+        svc.after.submit(lambda: messages.after_sale(svc.notifier, done))
     return as_json(done)
 
 
@@ -58,5 +58,5 @@ def returns(req: ReturnRequest, c: Seller, svc: Svc) -> service.Returned:
     )
     if not done.replayed:
         svc.announce(c, done.account_id, done.balance, "return", done.note)
-        messages.after_return(svc.notifier, done)
+        svc.after.submit(lambda: messages.after_return(svc.notifier, done))
     return done
