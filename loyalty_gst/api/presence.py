@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from loyalty_gst import keyfiles
+from loyalty_gst.api import limits
 from loyalty_gst.errors import (
     OtpAttemptsExceeded,
     OtpRateLimited,
@@ -72,7 +73,8 @@ def new_otp(
     sign_in: bool = False,
 ) -> tuple[str, str, str]:
     """(challenge id, code, expires_at) — the code goes to the notifier, never to a log.
-    Limits over 10 minutes: per number, per till (or channel) and per store. A sign-in
+    Limits over 10 minutes: per number, per till (or channel) and per store, exact across
+    server processes and nodes (`limits.serialise`). A sign-in
     challenge (`sign_in`) opens a member session and proves nothing at a till."""
     ref = phone_ref(phone)
     t = s.otps
@@ -84,6 +86,8 @@ def new_otp(
         )
 
     with store.begin() as conn:
+        scopes = (f"store:{store_code}", f"till:{store_code}/{terminal}") if store_code else ()
+        limits.serialise(conn, account_id=account_id, scopes=scopes)
         if sent(t.c.phone_ref == ref) >= OTP_SENDS_PER_10_MIN:
             raise OtpRateLimited("too many codes sent to this number; try again in 10 minutes")
         if store_code is not None:
