@@ -14,9 +14,7 @@ import sqlalchemy as sa
 
 from loyalty_gst.store import schema as s
 
-_ACCOUNT = (
-    sa.select(s.accounts.c.id).where(s.accounts.c.id == sa.bindparam("id")).with_for_update()
-)
+_ACCOUNT = sa.select(s.accounts.c.id).where(s.accounts.c.id == sa.bindparam("id")).with_for_update()
 _ADVISORY = sa.text("SELECT pg_advisory_xact_lock(:k1, :k2)")
 _SPACE = 0x4C475354  # "LGST": our advisory locks' first key, apart from other users'
 
