@@ -30,7 +30,7 @@ from loyalty_gst.store.engine import make_engine
 # this only queue at the database on a machine of a few cores; per process the pool is
 # bounded (THREADS + 4 + 2 overflow), so workers × nodes stay under PostgreSQL's
 # max_connections (100 by default).
-THREADS = 12
+THREADS = int(os.environ.get("LOYALTY_GST_THREADS") or 12)
 POOL = THREADS + 4
 
 

@@ -24,7 +24,7 @@ def broadcaster(engine: sa.Engine, redis: str | None = None) -> Broadcaster:
     if url:
         from loyalty_gst.api.live_redis import RedisBroadcaster
 
-        return RedisBroadcaster(url)
+        return RedisBroadcaster(url, engine.url.database or "-")
     if engine.dialect.name == "postgresql":
         from loyalty_gst.api.live_pg import SharedBroadcaster
 
