@@ -29,10 +29,11 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from loyalty_gst import fixtures, service
+from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.pg_cluster import ThrowawayCluster
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.demo import company as demo_company
 from loyalty_gst.pos.simulate import member_sessions
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
@@ -43,7 +44,7 @@ FAR = dt.date(2099, 3, 31)
 
 
 def _seller() -> dict[str, Any]:
-    cat = fixtures.load()
+    cat = demo_company.load()
     st = next(x for x in cat.stores if x.code == STORE)
     return cat.seller_for(st).model_dump(mode="json", exclude_none=True)
 
@@ -167,14 +168,14 @@ def _wait_stored(store: Store, tag: str, n: int, timeout: float = 120) -> None:
 
 def _setup(url: str, phones: list[str], points: int = 1000) -> tuple[Store, str]:
     store = open_store(url)
-    fixtures.set_up(store)
+    demo_company.set_up(store)
     for p in phones:
         service.migrate_opening(store, phone=p, lots=[(points, FAR)], key=f"opening:{p}")
     till = tokens.issue(store, kind="terminal", store_code=STORE, terminal="T1").token
     return store, till
 
 
-PHONES = [c["mobile"] for c in fixtures.load().customers[:40]]
+PHONES = [c["mobile"] for c in demo_company.load().customers[:40]]
 
 
 def kill_one_node(url: str, *, sales: int = 300, tills: int = 8) -> dict[str, Any]:

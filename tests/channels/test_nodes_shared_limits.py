@@ -19,7 +19,7 @@ from channel_helpers import seed, worked_sale
 
 from loyalty_gst.api import presence, tokens
 from loyalty_gst.api.testing import ServerProcess
-from loyalty_gst.notify.standin import WhatsAppStandIn
+from loyalty_gst.standins.whatsapp import WhatsAppStandIn
 from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
