@@ -98,7 +98,7 @@ async def till(
 
 
 def client_proc(
-    base: str, tokens_: list[str], phones: list[str], first: int, count: int,
+    base: str, tokens_: list[str], phones: list[str], first: int, count: int, tills: int,
     start_at: float, seconds: float, pace: float, tag: str, q: Any,
 ) -> None:  # fmt: skip
     """One load process: `count` tills (numbered from `first`), one connection each."""
@@ -109,7 +109,7 @@ def client_proc(
         async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
             await asyncio.sleep(max(0.0, start_at - time.monotonic()))
             until = time.monotonic() + seconds
-            per = max(1, len(phones) // (first + count))
+            per = max(1, len(phones) // tills)  # each till its own customers
             await asyncio.gather(
                 *(
                     till(http, n, tokens_[n % len(tokens_)],
@@ -174,7 +174,7 @@ def run_load(
     for share in shares:
         if not share:
             continue
-        p = ctx.Process(target=client_proc, args=(base, till_tokens, phones, first, share,
+        p = ctx.Process(target=client_proc, args=(base, till_tokens, phones, first, share, tills,
                                                   start_at, seconds, pace, tag, q))  # fmt: skip
         p.start()
         workers.append(p)
