@@ -23,6 +23,7 @@ import requests
 
 from loyalty_gst import identity
 from loyalty_gst.api import sessions
+from loyalty_gst.clock import ist_day
 from loyalty_gst.company.model import render_prefix
 from loyalty_gst.identity import phone_ref
 from loyalty_gst.models import ReturnLine
@@ -248,7 +249,7 @@ class WebShop:
         http, base, as_web, done = self.http, self.base, self.as_web, self.done
         phone = self.rnd.choice(self.phones)
         proof = _app_code(http, base, self.members.get(phone))
-        today = dt.date.today()
+        today = ist_day(dt.datetime.now(dt.UTC))
         sale = {
             "number": f"{render_prefix(self.series['invoice'], day=today, till=None)}{n:05d}",
             "date": today.isoformat(),

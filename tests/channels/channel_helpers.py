@@ -10,6 +10,7 @@ import requests
 
 from loyalty_gst import service
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.clock import ist_day
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.pos.simulate import member_sessions
 from loyalty_gst.standins.whatsapp import WhatsAppStandIn
@@ -55,7 +56,7 @@ def worked_sale(number: str, code: str = "MUM-BAN", phone: str | None = PHONES[0
     """2 shirts @ ₹1000, 5% + a belt @ ₹1000, 18% (GST_RULES' worked example)."""
     return {
         "number": number,
-        "date": dt.date.today().isoformat(),
+        "date": ist_day(dt.datetime.now(dt.UTC)).isoformat(),
         "seller": seller(code),
         "lines": [
             {

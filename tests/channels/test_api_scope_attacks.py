@@ -8,6 +8,8 @@ import datetime as dt
 
 from channel_helpers import OPENING, PHONES, Api, worked_sale
 
+from loyalty_gst.clock import ist_day
+
 
 def _event(event_id: str, seq: int, **extra: object) -> dict[str, object]:
     return {
@@ -37,7 +39,7 @@ def test_a_till_cannot_return_or_abandon_another_stores_invoice(api: Api) -> Non
         "key": "x2",
         "invoice_number": "BAN1/2512/00001",
         "number": "AND2R/001",
-        "date": dt.date.today().isoformat(),
+        "date": ist_day(dt.datetime.now(dt.UTC)).isoformat(),
     }
     r = api.call(api.t2, "POST", "/v1/returns", ret)
     assert r.status_code == 404 and r.json()["code"] == "unknown_document", r.text
@@ -134,7 +136,7 @@ def test_a_key_reused_with_another_body_is_a_409_naming_both_documents(api: Api)
         "key": "r-reuse",
         "invoice_number": "BAN1/2512/00100",
         "number": "BAN1R/100",
-        "date": dt.date.today().isoformat(),
+        "date": ist_day(dt.datetime.now(dt.UTC)).isoformat(),
         "lines": [{"line_no": 1, "qty": "1"}],
     }
     assert api.call(api.t1, "POST", "/v1/returns", ret).status_code == 200

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from web_helpers import FAR, OTHER, PHONE
 
 from loyalty_gst import service
+from loyalty_gst.clock import ist_day
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import ReturnLine, Sale
 from loyalty_gst.privacy import consent, erase, export, pseudonym
@@ -26,7 +27,7 @@ from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
-TODAY = dt.date.today()
+TODAY = ist_day(dt.datetime.now(dt.UTC))
 SELLER = demo_company.load().seller_of("MUM-BAN")  # the demo company's Bandra store
 NAME = "Priya Raghunathan"
 EMAIL = "priya.r@example.in"

@@ -16,6 +16,7 @@ from web_helpers import APP_SECRET, FAR, OTHER, PHONE, stop_reply
 from loyalty_gst import service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
+from loyalty_gst.clock import ist_day
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.models import Sale
 from loyalty_gst.notify import Notifier, WhatsAppConfig, messages, webhook
@@ -25,7 +26,7 @@ from loyalty_gst.store import Store, open_store
 from loyalty_gst.store import schema as s
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
-TODAY = dt.date.today()
+TODAY = ist_day(dt.datetime.now(dt.UTC))
 SELLER = demo_company.load().seller_of("MUM-BAN")  # the demo company's Bandra store
 
 
