@@ -17,7 +17,7 @@ import click
 import sqlalchemy as sa
 from rich.console import Console
 
-from loyalty_gst.cli.report_options import db_option, progress, store_of
+from loyalty_gst.cli.report_options import db_option, progress_bars, store_of
 from loyalty_gst.reports.period import span_of
 from loyalty_gst.reports.reconcile import reconcile as run
 from loyalty_gst.reports.reconcile.output import save
@@ -65,9 +65,12 @@ def reconcile(
     if einvoice_log is not None:
         engine = log_engine(einvoice_log, store.engine.url.render_as_string(hide_password=False))
     try:
-        with progress(count(store, span.where()), "reconcile") as tick:
+        # the Tally files are read and sorted first (a bar of their own), then merged
+        stages = ("Tally vouchers read", "reconcile") if tally_dir else ("reconcile",)
+        with progress_bars(count(store, span.where()), stages) as ticks:
             result = run(store, span, gstr1=gstr1_file, tally=tally_dir, einvoice=engine,
-                         tick=tick)  # fmt: skip
+                         tick=ticks[-1] if ticks else None,
+                         read_tick=ticks[0] if ticks and tally_dir else None)  # fmt: skip
     finally:
         if engine is not None:
             engine.dispose()

@@ -59,6 +59,16 @@ def store_of(ctx: click.Context, db: str | None) -> Store:
 @contextmanager
 def progress(total: int, what: str) -> Iterator[Callable[[int], None] | None]:
     """A tick(n) that advances a bar on stderr when `total` is past PROGRESS_FROM."""
+    with progress_bars(total, (what,)) as ticks:
+        yield ticks[0] if ticks else None
+
+
+@contextmanager
+def progress_bars(
+    total: int, stages: tuple[str, ...]
+) -> Iterator[list[Callable[[int], None]] | None]:
+    """One bar per stage (each of `total` documents), a tick(n) each; None when `total`
+    is not past PROGRESS_FROM."""
     if total <= PROGRESS_FROM:
         yield None
         return
@@ -70,9 +80,9 @@ def progress(total: int, what: str) -> Iterator[Callable[[int], None] | None]:
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(what, total=total)
 
-        def tick(n: int) -> None:
-            bar.advance(task, n)
+        def ticker(name: str) -> Callable[[int], None]:
+            task = bar.add_task(name, total=total)
+            return lambda n: bar.advance(task, n)
 
-        yield tick
+        yield [ticker(name) for name in stages]

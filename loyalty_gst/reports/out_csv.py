@@ -17,12 +17,15 @@ def _line(columns: Sequence[Column], row: Sequence[Any]) -> list[str]:
 
 
 def _money(p: int | None) -> str:
+    """Whole paise as rupee text: the digits with a point put in (half divmod's time)."""
     if p is None:
         return ""
     if p == 0:
         return "0.00"
-    q, r = divmod(abs(p), 100)
-    return f"{q}.{r:02d}" if p > 0 else f"-{q}.{r:02d}"
+    if p >= 100 or p <= -100:
+        s = str(p)
+        return f"{s[:-2]}.{s[-2:]}"
+    return f"0.{p:02d}" if p > 0 else f"-0.{-p:02d}"
 
 
 def _plain(v: Any) -> Any:

@@ -256,3 +256,31 @@ def test_merge_gives_every_number_once_with_each_source_s_items() -> None:
 
     merged = list(ordered.merge(src(("A", 1), ("C", 2), ("C", 3)), src(("B", 9), ("C", 8)), src()))
     assert merged == [("A", ([1], [], [])), ("B", ([], [9], [])), ("C", ([2, 3], [8], []))]
+
+
+def test_progress_ticks_while_tally_is_read_and_while_merged(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ordered, "TICK", 10)  # 1000 a tick in use; the demo has 157 docs
+    month = copy(demo, tmp_path / "m")
+    read: list[int] = []
+    merged: list[int] = []
+    store = open_store(f"sqlite:///{month / 'ledger.sqlite'}")
+    try:
+        r = reconcile(store, span_of(period="112025", gstin=G), tally=str(month / "tally"),
+                      tick=merged.append, read_tick=read.append)  # fmt: skip
+    finally:
+        store.dispose()
+    assert r.documents == 157 and r.differences.checked["tally"] == 156
+    assert (sum(read), sum(merged)) == (150, 150)  # whole tens of 156 vouchers, 157 docs
+
+
+def test_reconcile_shows_a_bar_per_stage_past_ten_thousand() -> None:
+    from loyalty_gst.cli.report_options import progress_bars
+
+    with progress_bars(10_000, ("Tally vouchers read", "reconcile")) as ticks:
+        assert ticks is None
+    with progress_bars(10_001, ("Tally vouchers read", "reconcile")) as ticks:
+        assert ticks is not None and len(ticks) == 2
+        for t in ticks:
+            t(1000)

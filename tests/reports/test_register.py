@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from loyalty_gst.cli import main
 from loyalty_gst.gstr1 import Builder
 from loyalty_gst.gstr1 import stored as gstr1_stored
+from loyalty_gst.gstr1.amounts import text
 from loyalty_gst.reports import out_xlsx
 from loyalty_gst.reports.columns import Column
 from loyalty_gst.reports.period import span_of
@@ -249,3 +250,14 @@ def test_a_progress_bar_only_past_ten_thousand_documents() -> None:
     with progress(10_001, "register") as tick:
         assert tick is not None
         tick(1000)
+
+
+def test_csv_money_text_of_whole_paise() -> None:
+    from loyalty_gst.reports.out_csv import _money
+
+    # the text GSTR-1 writes (gstr1.amounts.text): 2 decimals, a sign only when negative
+    for p in [*range(-1_000, 1_000), 123456, -123456, 10**15 + 7, -(10**15) - 7]:
+        assert _money(p) == text(p), p
+    assert _money(None) == ""
+    assert (_money(5), _money(-5), _money(-100), _money(100000)) == ("0.05", "-0.05", "-1.00",
+                                                                     "1000.00")  # fmt: skip

@@ -20,7 +20,14 @@ import sqlalchemy as sa
 
 from loyalty_gst.errors import InvalidInput
 from loyalty_gst.reports.period import Span
-from loyalty_gst.reports.reconcile import books, gstr1_side, irn_side, ledger_side, tally_side
+from loyalty_gst.reports.reconcile import (
+    books,
+    gstr1_side,
+    irn_side,
+    ledger_side,
+    ordered,
+    tally_side,
+)
 from loyalty_gst.reports.reconcile.differences import Difference, Differences
 from loyalty_gst.reports.reconcile.ordered import ascending, grouped, merge
 from loyalty_gst.store import Store
@@ -57,7 +64,10 @@ def reconcile(
     tally: str | None = None,
     einvoice: sa.Engine | None = None,
     tick: Callable[[int], None] | None = None,
+    read_tick: Callable[[int], None] | None = None,
 ) -> Reconciled:
+    """`tick(n)`: n more stored documents merged; `read_tick(n)`: n more Tally vouchers
+    read and sorted (before the merge)."""
     if not span.gstin or not span.fp:
         raise InvalidInput.one(
             "--period", span.label, "reconcile takes --gstin and --period MMYYYY"
@@ -79,7 +89,7 @@ def reconcile(
             grouped(ascending(ledger_side.stream(connect, gstin), "the ledger")),
         ]
         checks: list[Check] = [ledger.check]
-        vouchers = tally_side.ordered(tally, gstin, diffs) if tally is not None else None
+        vouchers = tally_side.ordered(tally, gstin, diffs, read_tick) if tally is not None else None
         if vouchers is not None:
             held.callback(vouchers.close)
             sources.append(grouped(vouchers))
@@ -130,8 +140,8 @@ def _walk(
         book = mine[0] if mine else None
         if book is not None:
             documents += 1
-            if tick is not None and documents % 1000 == 0:
-                tick(1000)
+            if tick is not None and documents % ordered.TICK == 0:
+                tick(ordered.TICK)
         for check, items in zip(checks, others, strict=True):
             check(number, book, items)
     return documents

@@ -23,6 +23,7 @@ from loyalty_gst.store.documents import binary
 T = TypeVar("T")
 BATCH = 20_000
 LIMIT = 20_000  # items held in memory before a Sorted moves to its scratch file
+TICK = 1000  # a progress tick per this many documents (or vouchers)
 
 
 def ascending(pairs: Iterable[tuple[str, T]], source: str) -> Iterator[tuple[str, T]]:

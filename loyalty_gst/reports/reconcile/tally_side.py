@@ -12,7 +12,7 @@ The vouchers are sorted by number (`ordered`, bounded memory) for the sorted mer
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +20,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from loyalty_gst.gstr1.amounts import text
+from loyalty_gst.reports.reconcile import ordered as sorting
 from loyalty_gst.reports.reconcile.books import Book
 from loyalty_gst.reports.reconcile.differences import Differences
 from loyalty_gst.reports.reconcile.ordered import Sorted
@@ -130,12 +131,17 @@ def vouchers(
         diffs.add("tally", "-", "folder", "vouchers", f"{what}: {p}")
 
 
-def ordered(folder: str | Path, gstin: str, diffs: Differences) -> Sorted:
+def ordered(
+    folder: str | Path, gstin: str, diffs: Differences, tick: Callable[[int], None] | None = None
+) -> Sorted:
     """The GSTIN's vouchers sorted by number (files come in their writer's order):
-    (number, (kind, Found)), as in the files among equal numbers."""
+    (number, (kind, Found)), as in the files among equal numbers; tick(TICK) per TICK
+    read."""
     out = Sorted()
     for kind, number, got in vouchers(folder, gstin, diffs):
         out.add(number, (kind, got))
+        if tick is not None and out.count % sorting.TICK == 0:
+            tick(sorting.TICK)
     return out
 
 
