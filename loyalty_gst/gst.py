@@ -29,6 +29,7 @@ from loyalty_gst.models import (
     TaxedLine,
     Totals,
     computed,
+    computed_from,
 )
 from loyalty_gst.money import HUNDRED, PAISA, ZERO, paise, rupees, whole
 from loyalty_gst.states import OTHER_COUNTRIES
@@ -85,17 +86,25 @@ class LineTax(NamedTuple):
 NO_TAX = LineTax(ZERO, ZERO, ZERO, ZERO)
 # Zero-rated supplies under a bond or LUT (Sec. 16 IGST Act): the rate is shown, no tax is paid.
 WITHOUT_PAYMENT = frozenset(("SEZWOP", "EXPWOP"))
+# tuple.__new__ makes the same NamedTuple as LineTax(...) without its Python-level __new__:
+# these run two or three times per line of every invoice
+_tuple = tuple.__new__
 
 
 def tax_on(taxable: Decimal, rate: Decimal, cess_rate: Decimal, supply: Supply) -> LineTax:
     """Tax of one line on its taxable value; CGST == SGST by construction (IRP 2227)."""
     # paise() inlined, and × 0.01 / × 0.005 for ÷ 100 / ÷ 200 (the same exact product,
-    # a cheaper operation): this runs two or three times per line of every invoice
-    cess = (taxable * cess_rate * PER_CENT).quantize(PAISA, ROUND_HALF_UP)
+    # a cheaper operation). A zero cess rate gives ZERO as the product would (0.00; the
+    # product's sign only shows on a signed taxable value or rate, so those still multiply)
+    if cess_rate or taxable.is_signed() or cess_rate.is_signed():
+        cess = (taxable * cess_rate * PER_CENT).quantize(PAISA, ROUND_HALF_UP)
+    else:
+        cess = ZERO
     if supply == "intra":
         half = (taxable * rate * HALF_PER_CENT).quantize(PAISA, ROUND_HALF_UP)
-        return LineTax(half, half, ZERO, cess)
-    return LineTax(ZERO, ZERO, (taxable * rate * PER_CENT).quantize(PAISA, ROUND_HALF_UP), cess)
+        return _tuple(LineTax, (half, half, ZERO, cess))  # type: ignore[no-any-return]
+    igst = (taxable * rate * PER_CENT).quantize(PAISA, ROUND_HALF_UP)
+    return _tuple(LineTax, (ZERO, ZERO, igst, cess))  # type: ignore[no-any-return]
 
 
 def back_out(inclusive: Decimal, rate: Decimal, cess_rate: Decimal) -> Decimal:
@@ -117,14 +126,18 @@ def price(line: SaleLine, prices_include_tax: bool, supply: Supply, charged: boo
     """Gross, trade discount and taxable value of one line, before any loyalty.
     `charged` is False for a supply without payment of tax: its price holds no tax."""
     value = (line.qty * line.unit_price).quantize(PAISA, ROUND_HALF_UP)
+    discount = line.discount
     if prices_include_tax and charged:
-        inclusive = value - line.discount
-        taxable = back_out(inclusive, line.gst_rate, line.cess_rate)
-        gross = back_out(value, line.gst_rate, line.cess_rate)
-        return Priced(gross, gross - taxable, taxable, inclusive)
-    taxable = value - line.discount
+        rate, cess_rate = line.gst_rate, line.cess_rate
+        inclusive = value - discount
+        taxable = back_out(inclusive, rate, cess_rate)
+        gross = back_out(value, rate, cess_rate)
+        return _tuple(Priced, (gross, gross - taxable, taxable, inclusive, None))  # type: ignore[no-any-return]
+    taxable = value - discount
     tax = tax_on(taxable, line.gst_rate, line.cess_rate, supply) if charged else NO_TAX
-    return Priced(value, line.discount, taxable, taxable + tax.total, tax)
+    cgst, sgst, igst, cess = tax
+    inclusive = taxable + (cgst + sgst + igst + cess)
+    return _tuple(Priced, (value, discount, taxable, inclusive, tax))  # type: ignore[no-any-return]
 
 
 def compute(sale: Sale) -> TaxedInvoice:
@@ -137,13 +150,15 @@ def compute(sale: Sale) -> TaxedInvoice:
     pos = place_of_supply(sale, category)
     supply = supply_of(sale.seller.gstin[:2], pos, category)
     charged = category not in WITHOUT_PAYMENT
-    priced = [price(ln, sale.prices_include_tax, supply, charged) for ln in sale.lines]
+    sale_lines = sale.lines
+    include = sale.prices_include_tax
+    priced = [price(ln, include, supply, charged) for ln in sale_lines]
 
     loyalty = sale.loyalty
     by_bill = loyalty is not None and loyalty.basis == "bill"
     weights = [p.inclusive if by_bill else p.taxable for p in priced]
-    eligible = [ln.redeemable and w > 0 for ln, w in zip(sale.lines, weights, strict=True)]
     if loyalty is not None:
+        eligible = [ln.redeemable and w > 0 for ln, w in zip(sale_lines, weights, strict=True)]
         red = redemption.cap(
             loyalty.points,
             loyalty.point_value,
@@ -152,62 +167,91 @@ def compute(sale: Sale) -> TaxedInvoice:
             min_points=loyalty.min_points,
             max_share_percent=loyalty.max_share_percent,
         )
-        shares = redemption.allocate(red.value, weights, eligible)
+        shares: Sequence[Decimal] = redemption.allocate(red.value, weights, eligible)
     else:
-        red = redemption.Redemption(0, 0, ZERO)
-        shares = tuple(ZERO for _ in priced)
+        red = NO_REDEMPTION
+        shares = (ZERO,) * len(priced)
     tender = loyalty is not None and loyalty.treatment == "tender"
 
     lines = []
-    for i, (ln, p, share) in enumerate(zip(sale.lines, priced, shares, strict=True), start=1):
+    # the invoice totals, summed as the lines are made (totals_of's sums, without reading
+    # every line back)
+    s_gross = s_trade = s_before = s_ld = s_taxable = ZERO
+    s_cgst = s_sgst = s_igst = s_cess = s_exact = s_foregone = ZERO
+    for line_no, (ln, (gross, trade, taxable, inclusive, priced_tax), share) in enumerate(
+        zip(sale_lines, priced, shares, strict=True), start=1
+    ):
+        rate, cess_rate = ln.gst_rate, ln.cess_rate
         if tender or not share:
-            after = p.taxable
+            after = taxable
         elif by_bill and charged:
-            after = back_out(p.inclusive - share, ln.gst_rate, ln.cess_rate)
+            after = back_out(inclusive - share, rate, cess_rate)
         else:
-            after = p.taxable - share
+            after = taxable - share
         if not charged:
             tax = NO_TAX
-        elif after == p.taxable and p.tax is not None:
-            tax = p.tax
+        elif after == taxable and priced_tax is not None:
+            tax = priced_tax
         else:
-            tax = tax_on(after, ln.gst_rate, ln.cess_rate, supply)
+            tax = tax_on(after, rate, cess_rate, supply)
         cgst, sgst, igst, cess = tax
         line_tax = cgst + sgst + igst + cess
-        if after != p.taxable and charged:
-            full = p.tax or tax_on(p.taxable, ln.gst_rate, ln.cess_rate, supply)
-            foregone = full.total - line_tax
+        if after != taxable and charged:
+            fc, fs, fi, fx = priced_tax or tax_on(taxable, rate, cess_rate, supply)
+            foregone = (fc + fs + fi + fx) - line_tax
         else:
             foregone = ZERO
+        loyalty_discount = taxable - after
+        total = after + line_tax
+        s_gross += gross
+        s_trade += trade
+        s_before += taxable
+        s_ld += loyalty_discount
+        s_taxable += after
+        s_cgst += cgst
+        s_sgst += sgst
+        s_igst += igst
+        s_cess += cess
+        s_exact += total
+        s_foregone += foregone
+        # a dict literal: cheaper than 24 keyword arguments, the same instance
         lines.append(
-            computed(
+            computed_from(
                 TaxedLine,
-                line_no=i,
-                sku=ln.sku,
-                description=ln.description,
-                hsn=ln.hsn,
-                is_service=bool(ln.is_service),
-                tax_category=ln.tax_category or "taxable",
-                redeemable=ln.redeemable,
-                qty=ln.qty,
-                unit=ln.unit,
-                unit_price=ln.unit_price,
-                gst_rate=ln.gst_rate,
-                cess_rate=ln.cess_rate,
-                gross=p.gross,
-                trade_discount=p.trade_discount,
-                taxable_before_loyalty=p.taxable,
-                loyalty_discount=p.taxable - after,
-                loyalty_value=share,
-                taxable_value=after,
-                cgst=cgst,
-                sgst=sgst,
-                igst=igst,
-                cess=cess,
-                total=after + line_tax,
-                gst_foregone=foregone,
+                {
+                    "line_no": line_no,
+                    "sku": ln.sku,
+                    "description": ln.description,
+                    "hsn": ln.hsn,
+                    "is_service": bool(ln.is_service),
+                    "tax_category": ln.tax_category or "taxable",
+                    "redeemable": ln.redeemable,
+                    "qty": ln.qty,
+                    "unit": ln.unit,
+                    "unit_price": ln.unit_price,
+                    "gst_rate": rate,
+                    "cess_rate": cess_rate,
+                    "gross": gross,
+                    "trade_discount": trade,
+                    "taxable_before_loyalty": taxable,
+                    "loyalty_discount": loyalty_discount,
+                    "loyalty_value": share,
+                    "taxable_value": after,
+                    "cgst": cgst,
+                    "sgst": sgst,
+                    "igst": igst,
+                    "cess": cess,
+                    "total": total,
+                    "gst_foregone": foregone,
+                },
             )
         )
+    totals = totals_from(
+        (s_gross, s_trade, s_before, s_ld, s_taxable, s_cgst, s_sgst, s_igst, s_cess, s_exact,
+         s_foregone),
+        sale.round_to_rupee,
+        tender_value=red.value if tender else ZERO,
+    )  # fmt: skip
     applied = computed(
         LoyaltyApplied,
         points_requested=red.points_requested,
@@ -229,15 +273,18 @@ def compute(sale: Sale) -> TaxedInvoice:
         store=sale.store,
         channel=sale.channel,
         customer=sale.customer,
-        prices_include_tax=sale.prices_include_tax,
+        prices_include_tax=include,
         round_to_rupee=sale.round_to_rupee,
         supply=supply,
         place_of_supply=pos,
         reverse_charge=False,
         lines=tuple(lines),
-        totals=totals_of(lines, sale.round_to_rupee, tender_value=red.value if tender else ZERO),
+        totals=totals,
         loyalty=applied,
     )
+
+
+NO_REDEMPTION = redemption.Redemption(0, 0, ZERO)
 
 
 def totals_of(
@@ -263,6 +310,25 @@ def totals_of(
         cess += ln.cess
         exact += ln.total
         foregone += ln.gst_foregone
+    return totals_from(
+        (gross, trade, before, ld, taxable, cgst, sgst, igst, cess, exact, foregone),
+        round_to_rupee,
+        tender_value=tender_value,
+    )
+
+
+# the sums of the lines' gross, trade_discount, taxable_before_loyalty, loyalty_discount,
+# taxable_value, cgst, sgst, igst, cess, total and gst_foregone, in that order
+LineSums = tuple[
+    Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal,
+    Decimal,
+]  # fmt: skip
+
+
+def totals_from(sums: LineSums, round_to_rupee: bool, *, tender_value: Decimal = ZERO) -> Totals:
+    """Totals from the sums of the lines (see `totals_of`): the tax, the round-off to the
+    rupee when asked, the grand total and what is payable."""
+    gross, trade, before, ld, taxable, cgst, sgst, igst, cess, exact, foregone = sums
     grand = rupees(exact) if round_to_rupee else exact
     return computed(
         Totals,

@@ -325,26 +325,43 @@ def computed(model: type[M], **values: Any) -> M:
     them from a validated Sale. Absent fields take their defaults. The instance is the one
     validation would give (same fields, equal), frozen like any other.
     """
-    given = set(values)
+    return computed_from(model, values)
+
+
+def computed_from(model: type[M], values: dict[str, Any]) -> M:
+    """`computed` with the values as a dict (the dict becomes the instance's own)."""
     known = _DEFAULTS.get(model)
     if known is None:
-        fields = model.model_fields
-        if any(f.default_factory for f in fields.values()):
-            raise TypeError(f"{model.__name__}: a default factory needs validation")
-        defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
-        known = _DEFAULTS[model] = (len(fields), defaults)
-    if len(given) < known[0]:
-        for name, default in known[1].items():
+        known = _DEFAULTS[model] = _defaults_of(model)
+    count, defaults, every = known
+    if len(values) == count:
+        # every field given (the core's usual case): all instances share one set of names,
+        # safe because a frozen model never adds to it and model_copy copies it first
+        given = every
+    else:
+        given = set(values)
+        for name, default in defaults.items():
             values.setdefault(name, default)
     obj = model.__new__(model)
-    object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", given)
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
+    _setattr(obj, "__dict__", values)
+    _setattr(obj, "__pydantic_fields_set__", given)
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
     return obj
 
 
-_DEFAULTS: dict[type[BaseModel], tuple[int, dict[str, Any]]] = {}
+def _defaults_of(model: type[BaseModel]) -> tuple[int, dict[str, Any], set[str]]:
+    fields = model.model_fields
+    if any(f.default_factory for f in fields.values()):
+        raise TypeError(f"{model.__name__}: a default factory needs validation")
+    if not model.model_config.get("frozen"):
+        raise TypeError(f"{model.__name__}: only frozen models share their set of fields")
+    defaults = {name: f.default for name, f in fields.items() if not f.is_required()}
+    return len(fields), defaults, set(fields)
+
+
+_setattr = object.__setattr__
+_DEFAULTS: dict[type[BaseModel], tuple[int, dict[str, Any], set[str]]] = {}
 
 
 def sale_json_schema() -> dict[str, Any]:
