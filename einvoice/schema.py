@@ -294,11 +294,19 @@ def _prune(value: Any) -> Any:
     return value
 
 
+def number_text(value: Decimal) -> str:
+    """A Decimal as the JSON number it holds, digit for digit (never through float), in
+    positional notation: `format(value, "f")`. str() gives the same text, four times
+    faster, whenever it writes no exponent (an exponent ≤ 0 and ≥ 10⁻⁶ in size)."""
+    text = str(value)
+    return format(value, "f") if "E" in text else text
+
+
 def _number(value: Any) -> orjson.Fragment:
     """orjson's hook for what it does not know: a Decimal goes out as the JSON number it
     holds, digit for digit (never through float)."""
     if isinstance(value, Decimal):
-        return orjson.Fragment(format(value, "f"))
+        return orjson.Fragment(number_text(value))
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
@@ -324,16 +332,20 @@ def to_dict(inv: Inv01) -> dict[str, Any]:
     return result
 
 
+_fragment = orjson.Fragment
+
+
 def _json_tree(block: Block) -> dict[str, Any]:
     """A block as orjson's input in one walk: None and "" left out, so are blocks and lists
-    left empty; each Decimal as a raw JSON number (`format(d, "f")`, digit for digit)."""
+    left empty; each Decimal as a raw JSON number (`number_text`, digit for digit)."""
     out: dict[str, Any] = {}
     for key, value in block.__dict__.items():
         if value is None:
             continue
         kind = type(value)
         if kind is Decimal:
-            out[key] = orjson.Fragment(format(value, "f"))
+            text = str(value)  # number_text, inlined: this runs for every amount
+            out[key] = _fragment(format(value, "f") if "E" in text else text)
         elif kind is str:
             if value:
                 out[key] = value

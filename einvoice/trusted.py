@@ -15,6 +15,7 @@ as it always did. `tests/einvoice/test_einvoice_trusted.py` holds the two paths 
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from einvoice import schema as s
@@ -37,8 +38,12 @@ VALUE_KEYS = (
 )  # fmt: skip
 _ITEM_SET = frozenset(ITEM_KEYS)
 _VALUE_SET = frozenset(VALUE_KEYS)
-_AMOUNTS = ("TotAmt", "AssAmt", "TotItemVal")
-_OPTIONAL_AMOUNTS = ("Discount", "IgstAmt", "CgstAmt", "SgstAmt", "CesAmt")
+_ITEM_GIVEN = set(ITEM_KEYS)
+_VALUE_GIVEN = set(VALUE_KEYS)
+_ITEM_NUMBERS = itemgetter(
+    "TotAmt", "AssAmt", "TotItemVal", "Discount", "IgstAmt", "CgstAmt", "SgstAmt", "CesAmt",
+    "GstRt", "CesRt", "Qty", "UnitPrice",
+)  # fmt: skip
 _TOTALS = ("CgstVal", "SgstVal", "IgstVal", "CesVal", "Discount", "OthChrg")
 # blocks the caller may pass whole (already validated models) or leave out
 _GIVEN = {
@@ -67,55 +72,52 @@ _INV01 = _template(s.Inv01)
 _setattr = object.__setattr__
 
 
-def _made(model: type[s.Block], template: dict[str, Any], values: dict[str, Any]) -> Any:
-    """The instance `model.model_validate(values)` gives for values that pass it."""
+def _made(
+    model: type[s.Block], template: dict[str, Any], values: dict[str, Any], given: set[str]
+) -> Any:
+    """The instance `model.model_validate(values)` gives for values that pass it; `given`
+    is the set of their keys (shared by every item: a frozen block never adds to it, and
+    model_copy copies it first)."""
     fields = template.copy()
     fields.update(values)  # the template's order is the schema's; updating keeps it
     obj = model.__new__(model)
     _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(values))
+    _setattr(obj, "__pydantic_fields_set__", given)
     _setattr(obj, "__pydantic_extra__", None)
     _setattr(obj, "__pydantic_private__", None)
     return obj
-
-
-def _places(value: Decimal, unit: Decimal) -> bool:
-    # a multiple of the unit, as the schema's multiple_of reads it (by value: 1.230 is 1.23)
-    return value == value.quantize(unit)
 
 
 def _item_ok(it: dict[str, Any]) -> bool:
     """Would `Item` validation accept this dict of `builder.item`? (False: let it say.)"""
     if it.keys() != _ITEM_SET:
         return False
-    for key in _AMOUNTS:
-        v = it[key]
-        if type(v) is not Decimal or not (_ZERO <= v <= _MAX and _places(v, _PAISA)):
+    tot, ass, total, disc, igst, cgst, sgst, cess, rate, cess_rate, qty, price = _ITEM_NUMBERS(it)
+    if tot is None or ass is None or total is None or rate is None:
+        return False  # required
+    P, Z, M = _PAISA, _ZERO, _MAX
+    # each amount: a Decimal in [0, limit], a multiple of 0.01 by value (1.230 is 1.23, as
+    # the schema's multiple_of reads it)
+    for v in (tot, ass, total, disc, igst, cgst, sgst, cess):
+        if v is not None and (type(v) is not Decimal or not Z <= v <= M or v != v.quantize(P)):
             return False
-    for key in _OPTIONAL_AMOUNTS:
-        v = it[key]
+    for v in (rate, cess_rate):
         if v is not None and (
-            type(v) is not Decimal or not (_ZERO <= v <= _MAX and _places(v, _PAISA))
+            type(v) is not Decimal or not Z <= v <= _MAX_RATE or v != v.quantize(_MILLI)
         ):
             return False
-    for key in ("GstRt", "CesRt"):
-        v = it[key]
-        if v is None and key == "CesRt":
-            continue
-        if type(v) is not Decimal or not (_ZERO <= v <= _MAX_RATE and _places(v, _MILLI)):
-            return False
-    qty, price = it["Qty"], it["UnitPrice"]
-    # builder.item rounds both to 3 decimals (milli): only the range is left to check
+    # builder.item rounds quantity and unit price to 3 decimals (milli): only the range
     if type(qty) is not Decimal or type(price) is not Decimal:
         return False
-    if not (_ZERO <= qty <= _MAX_QTY and _ZERO <= price <= _MAX_QTY):
+    if not (Z <= qty <= _MAX_QTY and Z <= price <= _MAX_QTY):
         return False
-    hsn = it["HsnCd"]
-    if type(hsn) is not str or len(hsn) not in (4, 6, 8) or not (hsn.isascii() and hsn.isdigit()):
-        return False
-    sl, unit, desc = it["SlNo"], it["Unit"], it["PrdDesc"]
+    hsn, sl, unit, desc = it["HsnCd"], it["SlNo"], it["Unit"], it["PrdDesc"]
     return (
-        type(sl) is str
+        type(hsn) is str
+        and len(hsn) in (4, 6, 8)
+        and hsn.isascii()
+        and hsn.isdigit()
+        and type(sl) is str
         and 1 <= len(sl) <= 6
         and it["IsServc"] in ("Y", "N")
         and type(unit) is str
@@ -130,17 +132,17 @@ def _values_ok(v: dict[str, Any]) -> bool:
         return False
     for key in ("AssVal", "TotInvVal"):
         x = v[key]
-        if type(x) is not Decimal or not (_ZERO <= x <= _MAX and _places(x, _PAISA)):
+        if type(x) is not Decimal or not _ZERO <= x <= _MAX or x != x.quantize(_PAISA):
             return False
     for key in _TOTALS:
         x = v[key]
         if x is not None and (
-            type(x) is not Decimal or not (_ZERO <= x <= _MAX and _places(x, _PAISA))
+            type(x) is not Decimal or not _ZERO <= x <= _MAX or x != x.quantize(_PAISA)
         ):
             return False
     x = v["RndOffAmt"]
     return x is None or (
-        type(x) is Decimal and -_ROUND_OFF <= x <= _ROUND_OFF and _places(x, _PAISA)
+        type(x) is Decimal and -_ROUND_OFF <= x <= _ROUND_OFF and x == x.quantize(_PAISA)
     )
 
 
@@ -165,7 +167,7 @@ def payload(fields: dict[str, Any]) -> s.Inv01 | None:
         if not _item_ok(it):
             return None
     made = dict(fields)
-    made["ItemList"] = tuple(_made(s.Item, _ITEM, it) for it in items)
-    made["ValDtls"] = _made(s.Values, _VALUES, values)
-    inv: s.Inv01 = _made(s.Inv01, _INV01, made)
+    made["ItemList"] = tuple([_made(s.Item, _ITEM, it, _ITEM_GIVEN) for it in items])
+    made["ValDtls"] = _made(s.Values, _VALUES, values, _VALUE_GIVEN)
+    inv: s.Inv01 = _made(s.Inv01, _INV01, made, set(made))
     return inv

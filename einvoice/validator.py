@@ -125,18 +125,24 @@ _ITEM_TAXES = (
 
 def _item_taxes(it: Item) -> Decimal:
     fields = it.__dict__
-    return sum((v for f in _ITEM_TAXES if (v := fields[f]) is not None), ZERO)
+    total = ZERO
+    for f in _ITEM_TAXES:
+        v = fields[f]
+        if v is not None:
+            total += v
+    return total
 
 
 @rule
 def item_total(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     # reverse charge and EXPWP may state the item total without tax (NIC validation note)
     exclusive_ok = inv.TranDtls.RegRev == "Y" or inv.TranDtls.SupTyp == "EXPWP"
+    tol = cfg.tolerance
     for i, it in _items(inv):
-        with_tax = it.AssAmt + _item_taxes(it) + _d(it.OthChrg)
-        without = it.AssAmt + _d(it.OthChrg)
-        if abs(it.TotItemVal - with_tax) > cfg.tolerance and not (
-            exclusive_ok and abs(it.TotItemVal - without) <= cfg.tolerance
+        other = ZERO if it.OthChrg is None else it.OthChrg
+        with_tax = it.AssAmt + _item_taxes(it) + other
+        if abs(it.TotItemVal - with_tax) > tol and not (
+            exclusive_ok and abs(it.TotItemVal - (it.AssAmt + other)) <= tol
         ):
             yield _p(f"{_at(i)}.TotItemVal", str(it.TotItemVal), "2194", f"expected {with_tax}")
 
