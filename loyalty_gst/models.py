@@ -339,7 +339,13 @@ def computed_from(model: type[M], values: dict[str, Any]) -> M:
         # safe because a frozen model never adds to it and model_copy copies it first
         given = every
     else:
-        given = set(values)
+        # the core gives the same names at each call site: share their set too (bounded)
+        names = (model, *values)
+        given = _GIVEN.get(names)
+        if given is None:
+            given = set(values)
+            if len(_GIVEN) < 256:
+                _GIVEN[names] = given
         for name, default in defaults.items():
             values.setdefault(name, default)
     obj = model.__new__(model)
@@ -362,6 +368,7 @@ def _defaults_of(model: type[BaseModel]) -> tuple[int, dict[str, Any], set[str]]
 
 _setattr = object.__setattr__
 _DEFAULTS: dict[type[BaseModel], tuple[int, dict[str, Any], set[str]]] = {}
+_GIVEN: dict[tuple[Any, ...], set[str]] = {}
 
 
 def sale_json_schema() -> dict[str, Any]:

@@ -81,7 +81,7 @@ def split(total: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
         if total:
             raise ValueError("cannot split a non-zero total over no weights")
         return ()
-    if any(w < 0 for w in weights):
+    if min(weights) < 0:
         raise ValueError("weights must not be negative")
     wsum = sum(weights, Decimal(0))
     if wsum == 0:
@@ -90,7 +90,8 @@ def split(total: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
         return tuple(ZERO for _ in weights)
     sign = -1 if total < 0 else 1
     units = int(abs(total) / PAISA)
-    exact = [Decimal(units) * w / wsum for w in weights]
+    scaled = Decimal(units)
+    exact = [scaled * w / wsum for w in weights]
     floors = [int(e) for e in exact]  # int() truncates: e >= 0
     leftover = units - sum(floors)
     if leftover:
@@ -98,7 +99,8 @@ def split(total: Decimal, weights: Sequence[Decimal]) -> tuple[Decimal, ...]:
         behind = [f - e for e, f in zip(exact, floors, strict=True)]
         for i in sorted(range(len(weights)), key=behind.__getitem__)[:leftover]:
             floors[i] += 1
-    return tuple((Decimal(sign * n) * PAISA) for n in floors)
+    # PAISA × n: the same Decimal as Decimal(n) × PAISA, without making Decimal(n) first
+    return tuple([PAISA * (sign * n) for n in floors])
 
 
 def format_inr(value: Decimal) -> str:
