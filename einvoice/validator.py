@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,6 +34,7 @@ from loyalty_gst.states import OTHER_COUNTRIES, is_state_code, pin_belongs
 ZERO = Decimal("0.00")
 ONE = Decimal("1.00")
 HUNDRED = Decimal(100)
+TWO_HUNDRED = Decimal(200)
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,12 @@ _ITEM_TAXES = (
 )  # fmt: skip
 
 
+_ITEM_TAX_VALUES = itemgetter(*_ITEM_TAXES)
+
+
 def _item_taxes(it: Item) -> Decimal:
-    fields = it.__dict__
     total = ZERO
-    for f in _ITEM_TAXES:
-        v = fields[f]
+    for v in _ITEM_TAX_VALUES(it.__dict__):
         if v is not None:
             total += v
     return total
@@ -164,7 +167,7 @@ def tax_vs_rate(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     for i, it in _items(inv):
         cgst, sgst = it.CgstAmt, it.SgstAmt
         if cgst or sgst:
-            half = it.AssAmt * it.GstRt / 200
+            half = it.AssAmt * it.GstRt / TWO_HUNDRED
             if cgst and abs(cgst - half) > tol:
                 yield _p(f"{_at(i)}.CgstAmt", str(cgst), "2234", f"AssAmt × GstRt/2 = {half:.2f}")
             if sgst and abs(sgst - half) > tol:
@@ -230,12 +233,36 @@ _SUMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+# each item's parts of the six sums above, in their order (AssAmt; IgstAmt; CgstAmt;
+# SgstAmt; CesAmt, CesNonAdvlAmt; StateCesAmt, StateCesNonAdvlAmt)
+_SUM_VALUES = itemgetter(*(f for _, _, parts in _SUMS for f in parts))
+
+
 @rule
 def value_sums(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    items = [it.__dict__ for it in inv.ItemList]
-    for field, code, parts in _SUMS:
-        total = sum((v for it in items for f in parts if (v := it[f]) is not None), ZERO)
-        stated = _d(getattr(inv.ValDtls, field))
+    # one pass over the items (in item order, each part in order, as the sums read)
+    ass = igst = cgst = sgst = ces = st_ces = ZERO
+    for it in inv.ItemList:
+        a, i, c, s, x, xn, y, yn = _SUM_VALUES(it.__dict__)
+        if a is not None:
+            ass += a
+        if i is not None:
+            igst += i
+        if c is not None:
+            cgst += c
+        if s is not None:
+            sgst += s
+        if x is not None:
+            ces += x
+        if xn is not None:
+            ces += xn
+        if y is not None:
+            st_ces += y
+        if yn is not None:
+            st_ces += yn
+    values = inv.ValDtls.__dict__
+    for (field, code, _), total in zip(_SUMS, (ass, igst, cgst, sgst, ces, st_ces), strict=True):
+        stated = _d(values[field])
         if stated != total:
             yield _p(f"ValDtls.{field}", str(stated), code, f"items add up to {total}")
 
@@ -308,10 +335,22 @@ def pins(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
     parties: list[tuple[str, Any]] = [("SellerDtls", inv.SellerDtls), ("BuyerDtls", inv.BuyerDtls)]
     parties += [(n, b) for n, b in (("DispDtls", inv.DispDtls), ("ShipDtls", inv.ShipDtls)) if b]
     for name, block in parties:
-        if not is_state_code(block.Stcd.zfill(2)):
+        fault = _pin_fault(block.Pin, block.Stcd)
+        if fault == "Stcd":
             yield _p(f"{name}.Stcd", block.Stcd, "2178", "not a GST state code")
-        elif not pin_belongs(str(block.Pin), block.Stcd.zfill(2)):
+        elif fault == "Pin":
             yield _p(f"{name}.Pin", block.Pin, "2178", f"state {block.Stcd}")
+
+
+@lru_cache(maxsize=4096)
+def _pin_fault(pin: int, stcd: str) -> str | None:
+    """Which of a party's state code or PIN is wrong, if either (a pure function of the
+    two: the same seller and buyers come back invoice after invoice)."""
+    if not is_state_code(stcd.zfill(2)):
+        return "Stcd"
+    if not pin_belongs(str(pin), stcd.zfill(2)):
+        return "Pin"
+    return None
 
 
 @rule
@@ -325,7 +364,10 @@ def same_gstin(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
 
 @rule
 def serial_numbers(inv: Inv01, cfg: Settings) -> Iterator[Problem]:
-    for sl, n in Counter(it.SlNo for it in inv.ItemList).items():
+    numbers = [it.SlNo for it in inv.ItemList]
+    if len(set(numbers)) == len(numbers):
+        return  # the usual case, without counting
+    for sl, n in Counter(numbers).items():
         if n > 1:
             yield _p("ItemList.SlNo", sl, "2233", f"{n} items")
 
