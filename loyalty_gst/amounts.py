@@ -51,11 +51,15 @@ def _no_float(value: Any) -> Any:
 
 
 def _str2(value: Decimal) -> str:
-    return f"{value:.2f}"
+    # str() is the same text when it already shows two decimals (no exponent form ends
+    # that way), and cheaper: this runs for every amount of every TaxedInvoice written
+    text = str(value)
+    return text if text[-3:-2] == "." else f"{value:.2f}"
 
 
 def _str3(value: Decimal) -> str:
-    return f"{value:.3f}"
+    text = str(value)
+    return text if text[-4:-3] == "." else f"{value:.3f}"
 
 
 def _strn(value: Decimal) -> str:
