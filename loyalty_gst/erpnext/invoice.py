@@ -137,7 +137,7 @@ def _unreachable(doc: Any, exc: Exception) -> guard.NoDiscountWithoutPoints:
 
 def _program(doc: Any) -> Any:
     """The program in force on the invoice's date, or the reason there is none."""
-    day = dt.date.fromisoformat(str(doc.posting_date)[:10])
+    day = dt.date.fromisoformat(str(doc.get("posting_date") or dt.date.today())[:10])
     if settings.disabled():
         raise guard.refuse(_name(doc), "the loyalty program is disabled (Loyalty GST Settings)")
     try:

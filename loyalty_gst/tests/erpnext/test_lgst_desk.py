@@ -64,6 +64,14 @@ class TestDesk(FrappeTestCase):
         note = desk.quote_invoice(json.dumps(gold.as_dict(), default=str))["note"]
         self.assertIn("every item is excluded from redemption (_LGST-GOLD)", note)
 
+    def test_quote_without_a_posting_date_plans_for_today(self) -> None:
+        # found driving the desk: a form state without posting_date raised a raw ValueError
+        customer, _ = site.member(1000)
+        draft = site.sales_invoice(customer, site.lines(*WORKED), points=300).as_dict()
+        draft.pop("posting_date", None)
+        f = desk.quote_invoice(json.dumps(draft, default=str))["fields"]
+        self.assertEqual((f["lgst_points_redeemed"], f["grand_total"]), (300, 2952.0))
+
     def test_einvoice_takes_an_invoice_name(self) -> None:
         customer, _ = site.member(1000)
         si = site.sales_invoice(customer, site.lines(*WORKED), points=300)
