@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -124,7 +125,8 @@ def test_erasure_pseudonymises_and_keeps_the_books(db: tuple[str, Store], tmp_pa
     assert done.pseudonym == key == pseudonym(st, PHONE)
 
     after = export(st, account_id=a)
-    text = json.dumps(after)
+    # hashes and microsecond stamps are digits by design: a "3210" inside one is no mobile
+    text = re.sub(r"[0-9a-f]{32,}|\d{4}-\d\d-\d\dT[\d:.]+Z?", "#", json.dumps(after))
     for personal in (PHONE, PHONE[3:], PHONE[-4:], NAME, "Priya", EMAIL):
         assert personal not in text, personal
     assert after["account"]["status"] == "erased"
