@@ -13,6 +13,7 @@ they reach this process's own streams only. `live_bus.broadcaster` picks one."""
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import json
 import queue
@@ -75,7 +76,7 @@ def _offer(q: asyncio.Queue[str], line: str) -> None:
         q.put_nowait(line)
 
 
-class Relay(Broadcaster):
+class Relay(Broadcaster, abc.ABC):
     """The fan-out shared through a bus; a subclass says how to send a batch of
     messages and how to listen (`send`, `listen`)."""
 
@@ -148,9 +149,10 @@ class Relay(Broadcaster):
             self._sender.join(5)
         self._closed = True
 
+    @abc.abstractmethod
     def send(self, payloads: list[str]) -> None:
-        raise NotImplementedError
+        """Put one batch of payloads on the bus."""
 
+    @abc.abstractmethod
     def listen(self, open_: Callable[[], bool]) -> Iterator[str]:
         """Payloads as they arrive, while `open_()` is true (checked at least every second)."""
-        raise NotImplementedError
