@@ -13,7 +13,7 @@ from einvoice.builder import build
 from einvoice.client import DuplicateMismatch, IrpClient, IrpError, IrpUnavailable
 from einvoice.log import EinvoiceLog
 from einvoice.schema import to_dict
-from loyalty_gst.standins.irp import irn_of
+from loyalty_gst.standins.irp_numbers import irn_of
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ from einvoice_helpers import BUYER_KA, BUYER_MH, SELLER, Clock, config_for, sale
 
 from einvoice.builder import build
 from einvoice.client import IrpClient
-from loyalty_gst.standins.irp import Account, StandinIrp, ack_block, ack_number
+from loyalty_gst.standins.irp import Account, StandinIrp
+from loyalty_gst.standins.irp_numbers import ack_block, ack_number
 
 SELLER_KA = {**SELLER, "gstin": "29AABCL4321K1ZH", "city": "Bengaluru", "pincode": "560001"}
 WHEN = dt.datetime(2025, 11, 21, 12, 0)
