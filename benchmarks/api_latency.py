@@ -8,9 +8,14 @@ Two loads: *paced* — 50 tills, each billing a sale every PACE seconds on avera
 random (a very busy till; real ones bill a sale a minute), where the targets
 commit → visible on node B p99 < 50 ms apply; and *flat out* — every till commits again
 the moment it has its answer: the capacity (≥ 300 commits/s) and the latency under it
-(< 250 ms). The load comes from CLIENT_PROCS processes, each an asyncio httpx client with
-keep-alive connections (one per till), so the generator is not one GIL; they share the
-machine's cores with the servers (the figures are the whole machine's).
+(< 250 ms). The load comes from CLIENT_PROCS processes, each an asyncio loop (uvloop) with
+one keep-alive HTTP/1.1 connection per till (`Connection`, httptools' parser: httpx
+spends ≈ 2 ms of CPU a request here, which the generator would take from the servers),
+so the generator is not one GIL; they share the machine's cores with the servers (the
+figures are the whole machine's).
+
+Under each load a second line gives the CPU per commit of node A (all its processes),
+node B, the PostgreSQL backends and the load processes, and how busy the machine was.
 
 "visible" is measured from the moment the till sent its commit to the moment node B's
 stream delivered the event (one monotonic clock: CLOCK_MONOTONIC is machine-wide).
@@ -33,9 +38,12 @@ import threading
 import time
 from typing import Any
 
+import httptools
 import httpx
+import sqlalchemy as sa
+import uvloop
 
-from loyalty_gst import service
+from loyalty_gst import clock, service
 from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.demo import company as demo_company
@@ -64,8 +72,48 @@ def sale(number: str, phone: str, s: dict[str, Any], today: str) -> dict[str, An
     }  # fmt: skip
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection of a till: the request written whole, the
+    answer read by httptools' C parser (uvicorn's own). httpx costs ≈ 2 ms of CPU a
+    request on this machine — the generator then takes the cores the servers are measured
+    on; this costs a tenth of that."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.done = False
+
+    def on_message_complete(self) -> None:  # httptools callback
+        self.done = True
+
+    async def post(self, path: str, body: bytes, token: str) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        )
+        self.writer.write(head.encode() + body)
+        parser, self.done = httptools.HttpResponseParser(self), False
+        while not self.done:
+            data = await self.reader.read(65536)
+            if not data:
+                self.close()
+                raise ConnectionError("the server closed the connection")
+            parser.feed_data(data)
+        return int(parser.get_status_code())
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 async def till(
-    http: httpx.AsyncClient,
+    base: str,
     n: int,
     token: str,
     phones: list[str],
@@ -77,8 +125,9 @@ async def till(
     """Commit sales for this till's own customers until `until`; record
     (number, sent, answered, status) — a refused or failed commit is counted, not fatal."""
     rnd = random.Random(f"{tag}{n}")
-    headers = {"Authorization": f"Bearer {token}"}
-    s, today = seller(), dt.date.today().isoformat()
+    host, port = base.removeprefix("http://").rsplit(":", 1)
+    conn = Connection(host, int(port))
+    s, today = seller(), clock.ist_day(clock.now()).isoformat()
     if pace:  # tills open at random moments, not all in the same millisecond
         await asyncio.sleep(rnd.uniform(0, pace))
     i = 0
@@ -86,15 +135,17 @@ async def till(
         i += 1
         number = f"{tag}{n:02d}/{i:05d}"[:16]
         body = {"key": f"{tag}:{n}:{i}", "sale": sale(number, phones[i % len(phones)], s, today)}
+        data = json.dumps(body).encode()
         t0 = time.monotonic()
         try:
-            r = await http.post("/v1/commit", json=body, headers=headers)
-            status = r.status_code
-        except httpx.HTTPError:
+            status = await conn.post("/v1/commit", data, token)
+        except OSError:
+            conn.close()
             status = 0
         out.append((number, t0, time.monotonic(), status))
         if pace:  # arrivals at random (exponential gaps): tills are not in step
             await asyncio.sleep(rnd.expovariate(1 / pace))
+    conn.close()
 
 
 def client_proc(
@@ -105,21 +156,23 @@ def client_proc(
 
     async def run() -> list[tuple[str, float, float, int]]:
         out: list[tuple[str, float, float, int]] = []
-        limits = httpx.Limits(max_connections=count, max_keepalive_connections=count)
-        async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
-            await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-            until = time.monotonic() + seconds
-            per = max(1, len(phones) // tills)  # each till its own customers
-            await asyncio.gather(
-                *(
-                    till(http, n, tokens_[n % len(tokens_)],
-                         phones[n * per : (n + 1) * per] or phones, until, pace, tag, out)
-                    for n in range(first, first + count)
-                )
-            )  # fmt: skip
+        await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+        until = time.monotonic() + seconds
+        per = max(1, len(phones) // tills)  # each till its own customers
+        await asyncio.gather(
+            *(
+                till(base, n, tokens_[n % len(tokens_)],
+                     phones[n * per : (n + 1) * per] or phones, until, pace, tag, out)
+                for n in range(first, first + count)
+            )
+        )  # fmt: skip
         return out
 
-    q.put(asyncio.run(run()))
+    try:
+        q.put(uvloop.run(run()))
+    except BaseException as exc:  # the parent waits on the queue: never leave it hanging
+        q.put(exc)
+        raise
 
 
 class Watcher:
@@ -162,10 +215,50 @@ def pct(xs: list[float], q: float) -> str:
     return f"{xs[min(len(xs) - 1, int(len(xs) * q / 100))] * 1000:.1f}"
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU (user + system) used so far by these processes and all their descendants."""
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children[int(fields[1])].append(int(entry))
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, list(pids)
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += children.get(pid, [])
+    return total
+
+
+def machine_busy() -> tuple[int, int]:
+    """(all, idle) jiffies of the machine so far."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+
+
+def backends(store: Any) -> list[int]:
+    """The PostgreSQL backends connected to the benchmark's database now."""
+    with store.engine.connect() as conn:
+        return list(conn.scalars(sa.text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()")))  # fmt: skip
+
+
 def run_load(
     base: str, till_tokens: list[str], phones: list[str], tills: int, procs: int,
     seconds: float, pace: float, tag: str, watcher: Watcher,
+    parts: dict[str, list[int]] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
+    """One load; `parts` (name → process ids) are the processes whose CPU is measured
+    over the load's seconds (the load processes too)."""
     ctx = mp.get_context("fork")
     q = ctx.Queue()
     start_at = time.monotonic() + 1.0
@@ -179,9 +272,17 @@ def run_load(
         p.start()
         workers.append(p)
         first += share
+    parts = {**(parts or {}), "load": [p.pid for p in workers if p.pid]}
+    time.sleep(max(0.0, start_at - time.monotonic()))
+    cpu0, busy0 = {k: cpu_seconds(v) for k, v in parts.items()}, machine_busy()
+    time.sleep(max(0.0, start_at + seconds - time.monotonic()))
+    cpu1, busy1 = {k: cpu_seconds(v) for k, v in parts.items()}, machine_busy()
     rows: list[tuple[str, float, float, int]] = []
     for _ in workers:
-        rows += q.get()
+        got = q.get()
+        if isinstance(got, BaseException):
+            raise SystemExit(f"a load process failed: {got!r}")
+        rows += got
     for p in workers:
         p.join()
     time.sleep(1.0)  # the last events on their way to node B
@@ -195,6 +296,8 @@ def run_load(
         "commit": commit,
         "visible": visible,
         "unseen": len(ok) - len(visible),
+        "cpu": {k: (cpu1[k] - cpu0[k]) / max(1, len(ok)) for k in parts},
+        "busy": 1 - (busy1[1] - busy0[1]) / max(1, busy1[0] - busy0[0]),
     }
 
 
@@ -252,14 +355,18 @@ def main() -> None:
             if mode not in modes:
                 continue
             tag = "P" if pace else "F"
+            parts = {"node A": [node_a.proc.pid], "node B": [node_b.proc.pid]}
+            parts["PostgreSQL"] = backends(store)
             got = run_load(node_a.base, till_tokens, phones, args.tills, args.client_procs,
-                           args.seconds, pace, tag, watcher)  # fmt: skip
+                           args.seconds, pace, tag, watcher, parts)  # fmt: skip
             label = f"{'paced' if pace else 'flat out'}, {args.tills} tills"
             print(
                 f"{label:>24} {got['rate']:>10.1f} {pct(got['commit'], 50):>9}ms "
                 f"{pct(got['commit'], 99):>6}ms {pct(got['visible'], 50):>15}ms "
                 f"{pct(got['visible'], 99):>6}ms {got['unseen']:>7}  {got['statuses']}"
             )
+            cpu = ", ".join(f"{k} {v * 1000:.2f}" for k, v in got["cpu"].items())
+            print(f"{'':>24} CPU ms a commit: {cpu}; machine busy {got['busy']:.0%}")
         print(f"load after: {os.getloadavg()[0]:.2f}")
     finally:
         if watcher is not None:

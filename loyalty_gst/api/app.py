@@ -59,12 +59,13 @@ def create_app(
     """`redis`: the live streams' bus (else $LOYALTY_GST_REDIS, else the database's)."""
     st = store or open_pooled(url)
     key = presence.signing_key(st)
+    notifier = Notifier(st, whatsapp)
     svc = Services(
         store=st,
         program=program,
-        notifier=Notifier(st, whatsapp),
+        notifier=notifier,
         live=broadcaster(st.engine, redis),
-        after=AfterCommit(),
+        after=AfterCommit(notifier),
         key=key,
         public_pem=presence.public_pem(key),
     )

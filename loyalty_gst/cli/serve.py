@@ -5,6 +5,9 @@ Live streams are shared by every process and node: through Redis pub/sub with --
 URL (or $LOYALTY_GST_REDIS), else through PostgreSQL LISTEN/NOTIFY; on SQLite one process
 serves them.
 
+With --workers N (N > 1) each worker process listens on the port through a socket of its
+own (SO_REUSEPORT: the kernel spreads the connections evenly; `api.workers`).
+
 WhatsApp (for OTPs) comes from $LOYALTY_GST_WHATSAPP_URL, _PHONE_ID and _TOKEN; without
 them OTP messages stay queued in the notifier's outbox.
 """
@@ -70,15 +73,15 @@ def serve(
         os.environ["LOYALTY_GST_DB"] = url or default_url()
         if redis:
             os.environ["LOYALTY_GST_REDIS"] = redis
-        uvicorn.run(
-            "loyalty_gst.api.app:from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            access_log=access_log,
-            log_level="info",
-        )
+        from loyalty_gst.api.workers import PortTaken, supervise
+
+        try:
+            supervise(workers, host, port, access_log=access_log)
+        except PortTaken as exc:
+            raise click.ClickException(f"{exc.strerror}: is another server running?") from None
         return
     app = create_app(url, whatsapp=wa, redis=redis)
+    from loyalty_gst.api.workers import settle_heap
+
+    settle_heap()
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info")

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import requests
@@ -23,6 +24,8 @@ from loyalty_gst.errors import NoConsent, SenderUnavailable
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.notify import messages as msg
+from loyalty_gst.notify import outbox
+from loyalty_gst.notify.outbox import Outgoing
 from loyalty_gst.privacy import consent
 from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
@@ -120,7 +123,7 @@ class Notifier:
             raise SenderUnavailable("no WhatsApp sender is configured")
         row_id = self._insert(account_id, number, "otp", [], None, status="sending")
         for attempt in range(3):  # a code is worth minutes: a few quick tries, then refuse
-            ok, error = self._post(number, self._template("otp"), self._params("otp", [code]))
+            ok, error = self._post(number, self.template_for("otp"), self.params_for("otp", [code]))
             if ok is not None or (error or "").startswith("HTTP 4"):
                 break
             self._stop.wait(0.2 * 2**attempt)
@@ -155,8 +158,20 @@ class Notifier:
         self._wake.set()
         return row
 
+    def queue_many(self, items: Sequence[Outgoing]) -> list[int | None]:
+        """`queue` for many messages in one transaction (`outbox.queue_many`); per item
+        its row, or None when it was not queued."""
+        rows = outbox.queue_many(self, items)
+        if any(r is not None for r in rows):
+            self._wake.set()
+        return rows
+
     def flush(self, now: dt.datetime | None = None) -> int:
-        """Send every queued message that is due; returns how many went out."""
+        """Send every queued message that is due; returns how many went out. Without a
+        sender nothing can go: the queue is not read (the worker wakes with every receipt
+        queued, and reading the whole outbox each time cost a busy server dearly)."""
+        if self.config is None:
+            return 0
         at = now or _now()
         t = s.messages
         with self.store.engine.connect() as conn:
@@ -236,7 +251,8 @@ class Notifier:
 
     # --- rows and the wire ---
 
-    def _template(self, purpose: str) -> str:
+    def template_for(self, purpose: str) -> str:
+        """The template name a message of this kind is sent with."""
         spec = self._setup_template(purpose)
         if spec is not None:
             return spec.name
@@ -250,7 +266,7 @@ class Notifier:
             return None
         return templates.get(kind)  # type: ignore[call-overload]
 
-    def _params(self, kind: str, values: list[str]) -> list[str]:
+    def params_for(self, kind: str, values: list[str]) -> list[str]:
         """The message's values in the order its template takes them (all, by default)."""
         spec = self._setup_template(kind)
         if spec is None or spec.parameters is None or kind not in MESSAGE_FIELDS:
@@ -270,7 +286,7 @@ class Notifier:
         template: str | None = None,
     ) -> int:
         kind = template or purpose
-        name, body = self._template(kind), self._params(kind, params)  # read before writing
+        name, body = self.template_for(kind), self.params_for(kind, params)  # read before writing
         with self.store.begin() as conn:
             res = conn.execute(
                 s.messages.insert().values(

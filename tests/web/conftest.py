@@ -1,5 +1,6 @@
 """A real server on loopback with the WhatsApp stand-in, an admin and a till token, one
-member with opening points; headless Chromium for the browser tests."""
+member with opening points; headless Chromium for the browser tests. `store` and `wa`:
+a SQLite store of the demo company with two members, and the WhatsApp Cloud API stand-in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from loyalty_gst.api import tokens
 from loyalty_gst.api.testing import ServerProcess
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.standins.whatsapp import WhatsAppStandIn
-from loyalty_gst.store import open_store
+from loyalty_gst.store import Store, open_store
 from loyalty_gst.store.testing import create_temp_database, drop_database
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -53,4 +54,22 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         finally:
             server.stop()
             store.dispose()
+    drop_database(url)
+
+
+@pytest.fixture
+def wa() -> Iterator[WhatsAppStandIn]:
+    with WhatsAppStandIn(token="wa-token", phone_number_id="555000") as standin:
+        yield standin
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    url = create_temp_database("sqlite")
+    st = open_store(url)
+    demo_company.set_up(st)
+    for p in (PHONE, OTHER):
+        service.migrate_opening(st, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
+    yield st
+    st.dispose()
     drop_database(url)

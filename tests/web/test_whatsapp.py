@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -28,24 +27,6 @@ from loyalty_gst.store.testing import create_temp_database, drop_database
 
 TODAY = ist_day(dt.datetime.now(dt.UTC))
 SELLER = demo_company.load().seller_of("MUM-BAN")  # the demo company's Bandra store
-
-
-@pytest.fixture
-def wa() -> Iterator[WhatsAppStandIn]:
-    with WhatsAppStandIn(token="wa-token", phone_number_id="555000") as standin:
-        yield standin
-
-
-@pytest.fixture
-def store() -> Iterator[Store]:
-    url = create_temp_database("sqlite")
-    st = open_store(url)
-    demo_company.set_up(st)
-    for p in (PHONE, OTHER):
-        service.migrate_opening(st, phone=p, lots=[(2000, FAR)], key=f"opening:{p[-4:]}")
-    yield st
-    st.dispose()
-    drop_database(url)
 
 
 def _notifier(store: Store, wa: WhatsAppStandIn) -> Notifier:
