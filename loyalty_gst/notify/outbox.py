@@ -61,6 +61,13 @@ def queue_many(n: Notifier, items: Sequence[Outgoing]) -> list[int | None]:
 def _queue_many(n: Notifier, items: Sequence[Outgoing]) -> list[int | None]:
     ids = sorted({i.account_id for i in items})
     keys = sorted({i.dedupe for i in items if i.dedupe})
+    # templates and their parameters before the transaction: they read the company's
+    # setup, on a connection of their own (on SQLite it would wait on this one's lock)
+    kinds = [i.template or i.purpose for i in items]
+    names = {k: n.template_for(k) for k in set(kinds)}
+    params = [
+        json.dumps(n.params_for(k, list(i.params))) for k, i in zip(kinds, items, strict=True)
+    ]
     with n.store.begin() as conn:
         mobiles = {r.id: r.mobile for r in conn.execute(_MOBILES, {"ids": ids})}
         granted: dict[tuple[int, str], bool] = {}
@@ -70,19 +77,17 @@ def _queue_many(n: Notifier, items: Sequence[Outgoing]) -> list[int | None]:
         at = stamp(now())
         rows: list[dict[str, object]] = []
         where: list[int | None] = []
-        for i in items:
+        for i, kind, body in zip(items, kinds, params, strict=True):
             mobile = mobiles.get(i.account_id)
             if not mobile or not granted.get((i.account_id, i.purpose)) or i.dedupe in taken:
                 where.append(None)
                 continue
             if i.dedupe:
                 taken.add(i.dedupe)
-            kind = i.template or i.purpose
             rows.append({
                 "account_id": i.account_id, "to_number": mobile, "purpose": i.purpose,
-                "template": n.template_for(kind),
-                "params": json.dumps(n.params_for(kind, list(i.params))),
-                "dedupe": i.dedupe, "status": "queued", "attempts": 0, "created_at": at,
+                "template": names[kind], "params": body, "dedupe": i.dedupe,
+                "status": "queued", "attempts": 0, "created_at": at,
             })  # fmt: skip
             where.append(len(rows) - 1)
         made = _insert(conn, rows)

@@ -5,11 +5,14 @@ process queued a key between the batch's read and its insert."""
 
 from __future__ import annotations
 
+import threading
+
 import sqlalchemy as sa
 from test_whatsapp import _account, _notifier, _opt_in, _sale
 from web_helpers import FAR, OTHER, PHONE
 
 from loyalty_gst import service
+from loyalty_gst.company import db as company_db
 from loyalty_gst.demo import company as demo_company
 from loyalty_gst.notify import messages, outbox
 from loyalty_gst.notify.outbox import Outgoing
@@ -112,3 +115,20 @@ def test_a_key_queued_meanwhile_by_another_process(
                         Outgoing(a, "receipts", ("R/2",), dedupe="new")])  # fmt: skip
     assert got[0] is None and got[1] is not None
     assert [m[5] for m in _messages(store)] == ["won", "new"]
+
+
+def test_the_batch_never_waits_on_its_own_lock(store: Store, wa: WhatsAppStandIn) -> None:
+    """The templates come from the company's setup, read on a connection of their own:
+    inside the batch's transaction that read would wait on the batch's own write lock
+    on SQLite (BEGIN IMMEDIATE) — a hang of the whole server, seen in the demo."""
+    n = _notifier(store, wa)
+    a = _account(store)
+    _opt_in(store, a, "receipts")
+    company_db._cache.clear()  # the setup is read again, as every 2 s on a server
+    done: list[list[int | None]] = []
+    t = threading.Thread(
+        target=lambda: done.append(n.queue_many([Outgoing(a, "receipts", ("X/9",), dedupe="x9")]))
+    )
+    t.start()
+    t.join(10)
+    assert done and done[0][0] is not None
