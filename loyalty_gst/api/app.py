@@ -59,13 +59,12 @@ def create_app(
     """`redis`: the live streams' bus (else $LOYALTY_GST_REDIS, else the database's)."""
     st = store or open_pooled(url)
     key = presence.signing_key(st)
-    notifier = Notifier(st, whatsapp)
     svc = Services(
         store=st,
         program=program,
-        notifier=notifier,
+        notifier=Notifier(st, whatsapp),
         live=broadcaster(st.engine, redis),
-        after=AfterCommit(notifier),
+        after=AfterCommit(),
         key=key,
         public_pem=presence.public_pem(key),
     )

@@ -10,13 +10,11 @@ names by default) and its body parameters in order.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from loyalty_gst.notify.outbox import Outgoing
+from loyalty_gst.store import entries as ent
 from loyalty_gst.store import schema as s
 
 if TYPE_CHECKING:
@@ -37,43 +35,43 @@ DEFAULT_TEMPLATES = {
 
 def after_sale(n: Notifier, done: Committed) -> list[int]:
     """The receipts of a committed sale (and a tier message when the sale moved the tier)."""
-    return after_sales(n, [done])
-
-
-def after_sales(n: Notifier, done: Sequence[Committed]) -> list[int]:
-    """`after_sale` for many sales at once: the tiers before them read in one query and
-    every message queued in one transaction (`Notifier.queue_many`)."""
-    sales = [d for d in done if d.account_id is not None and not d.replayed]
-    if not sales:
+    if done.account_id is None or done.replayed:
         return []
-    before = _tiers_before(n, [_earn_key(d) for d in sales])
-    out = [m for d in sales for m in sale_messages(d, before.get(_earn_key(d)))]
-    return [i for i in n.queue_many(out) if i is not None]
-
-
-def sale_messages(done: Committed, tier_before: str | None) -> list[Outgoing]:
-    """What a committed sale tells its member: the redeem and the earn receipt, and the
-    new tier when the sale moved it (`tier_before`: the tier its points were earned at)."""
-    assert done.account_id is not None
-    inv, a = done.invoice, done.account_id
-    doc = f"{inv.seller.gstin}:{inv.number}"
-    balance = str(done.balance if done.balance is not None else "")
+    inv = done.invoice
     out = []
+    balance = str(done.balance if done.balance is not None else "")
     if done.points_redeemed:
-        off = str(inv.totals.loyalty_discount)
-        out.append(Outgoing(a, "receipts", (inv.number, str(done.points_redeemed), off, balance),
-                            dedupe=f"redeem:{doc}", template="redeem"))  # fmt: skip
+        out.append(
+            n.queue(
+                done.account_id,
+                "receipts",
+                [inv.number, str(done.points_redeemed), str(inv.totals.loyalty_discount), balance],
+                dedupe=f"redeem:{inv.seller.gstin}:{inv.number}",
+                template="redeem",
+            )
+        )
     earned = done.points_earned + done.bonus_points
     if earned:
-        out.append(Outgoing(a, "receipts", (inv.number, str(earned), balance),
-                            dedupe=f"earn:{doc}", template="earn"))  # fmt: skip
-    if done.tier and tier_before and tier_before != done.tier:
-        out.append(Outgoing(a, "tier", (done.tier, balance), dedupe=f"tier:{doc}"))
-    return out
-
-
-def _earn_key(done: Committed) -> str:
-    return f"earn:{done.invoice.seller.gstin}:{done.invoice.number}"
+        out.append(
+            n.queue(
+                done.account_id,
+                "receipts",
+                [inv.number, str(earned), balance],
+                dedupe=f"earn:{inv.seller.gstin}:{inv.number}",
+                template="earn",
+            )
+        )
+    before = _tier_before(n, f"earn:{inv.seller.gstin}:{inv.number}")
+    if done.tier and before and before != done.tier:
+        out.append(
+            n.queue(
+                done.account_id,
+                "tier",
+                [done.tier, balance],
+                dedupe=f"tier:{inv.seller.gstin}:{inv.number}",
+            )
+        )
+    return [i for i in out if i is not None]
 
 
 def after_return(n: Notifier, done: Returned) -> list[int]:
@@ -89,17 +87,14 @@ def after_return(n: Notifier, done: Returned) -> list[int]:
     return [row] if row is not None else []
 
 
-def _tiers_before(n: Notifier, earn_keys: list[str]) -> dict[str, str]:
-    """The tier each earn entry was earned at (its body's `tier`), by entry key."""
-    e = s.entries
+def _tier_before(n: Notifier, earn_key: str) -> str | None:
     with n.store.engine.connect() as conn:
-        rows = conn.execute(sa.select(e.c.key, e.c.body).where(e.c.key.in_(earn_keys))).all()
-    out = {}
-    for key, body in rows:
-        tier = json.loads(body).get("tier") if body else None
-        if tier:
-            out[key] = str(tier)
-    return out
+        e = ent.find_entry(conn, earn_key)
+    if e is None:
+        return None
+    body = getattr(e, "body", None) or {}
+    tier = body.get("tier") if isinstance(body, dict) else None
+    return str(tier) if tier else None
 
 
 def expiry_reminders(n: Notifier, today: dt.date, *, days: int) -> int:

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import requests
@@ -24,8 +23,6 @@ from loyalty_gst.errors import NoConsent, SenderUnavailable
 from loyalty_gst.ids.mobile import mask
 from loyalty_gst.ledger.postings import stamp
 from loyalty_gst.notify import messages as msg
-from loyalty_gst.notify import outbox
-from loyalty_gst.notify.outbox import Outgoing
 from loyalty_gst.privacy import consent
 from loyalty_gst.store import Store
 from loyalty_gst.store import accounts as acc
@@ -123,7 +120,7 @@ class Notifier:
             raise SenderUnavailable("no WhatsApp sender is configured")
         row_id = self._insert(account_id, number, "otp", [], None, status="sending")
         for attempt in range(3):  # a code is worth minutes: a few quick tries, then refuse
-            ok, error = self._post(number, self.template_for("otp"), self.params_for("otp", [code]))
+            ok, error = self._post(number, self._template("otp"), self._params("otp", [code]))
             if ok is not None or (error or "").startswith("HTTP 4"):
                 break
             self._stop.wait(0.2 * 2**attempt)
@@ -157,14 +154,6 @@ class Notifier:
             return None
         self._wake.set()
         return row
-
-    def queue_many(self, items: Sequence[Outgoing]) -> list[int | None]:
-        """`queue` for many messages in one transaction (`outbox.queue_many`); per item
-        its row, or None when it was not queued."""
-        rows = outbox.queue_many(self, items)
-        if any(r is not None for r in rows):
-            self._wake.set()
-        return rows
 
     def flush(self, now: dt.datetime | None = None) -> int:
         """Send every queued message that is due; returns how many went out. Without a
@@ -251,8 +240,7 @@ class Notifier:
 
     # --- rows and the wire ---
 
-    def template_for(self, purpose: str) -> str:
-        """The template name a message of this kind is sent with."""
+    def _template(self, purpose: str) -> str:
         spec = self._setup_template(purpose)
         if spec is not None:
             return spec.name
@@ -266,7 +254,7 @@ class Notifier:
             return None
         return templates.get(kind)  # type: ignore[call-overload]
 
-    def params_for(self, kind: str, values: list[str]) -> list[str]:
+    def _params(self, kind: str, values: list[str]) -> list[str]:
         """The message's values in the order its template takes them (all, by default)."""
         spec = self._setup_template(kind)
         if spec is None or spec.parameters is None or kind not in MESSAGE_FIELDS:
@@ -286,7 +274,7 @@ class Notifier:
         template: str | None = None,
     ) -> int:
         kind = template or purpose
-        name, body = self.template_for(kind), self.params_for(kind, params)  # read before writing
+        name, body = self._template(kind), self._params(kind, params)  # read before writing
         with self.store.begin() as conn:
             res = conn.execute(
                 s.messages.insert().values(

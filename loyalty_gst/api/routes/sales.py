@@ -38,7 +38,7 @@ def commit(p: CommittedSale, svc: Svc) -> Response:
     done = service.commit(svc.store, source, key=p.key, program=svc.book)
     if not done.replayed:
         svc.announce(p.caller, done.account_id, done.balance, "commit", done.invoice)
-        svc.after.receipts(done)
+        svc.after.submit(lambda: messages.after_sale(svc.notifier, done))
     return as_json(done)
 
 
