@@ -39,12 +39,17 @@ from tally_export.config import TallySettings
 from tally_export.render import voucher_markup
 from tally_export.vouchers import build as voucher
 
-from .factories import SELLER
-
 GOLDEN = Path(__file__).with_name("rendering_golden.json")
 SEED, COUNT = 19, 400
 DAY = dt.date(2025, 11, 21)
 OLD_DAY = dt.date(2025, 6, 16)
+SELLER = {
+    "gstin": "27AABCL4321K1ZL",
+    "legal_name": "Lakshmi Lifestyle Retail Pvt Ltd",
+    "address": "14 Linking Road",
+    "city": "Mumbai",
+    "pincode": "400050",
+}
 BUYERS: list[dict[str, Any] | None] = [
     None,
     {
